@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm'],
+  dts: { entry: 'src/index.ts' },
+  tsconfig: 'tsconfig.build.json',
+  sourcemap: true,
+  clean: true,
+  platform: 'node',
+  target: 'node20',
+});

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything NemoClaw needs to build and test on a fresh Debian/Ubuntu machine:
+# the system packages (C toolchain, libseccomp, iproute2), the npm dependencies from the
+# lockfile, and a build of every package. Idempotent; safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+system_packages=(build-essential pkg-config libseccomp-dev iproute2 procps)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+    echo "setup: need root (or sudo) to install: ${system_packages[*]}" >&2; return 1; fi
+}
+
+missing=()
+for package in "${system_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing system packages: ${missing[*]}"
+  as_root apt-get update -q
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+echo "setup: npm ci"
+npm ci --no-audit --no-fund
+echo "setup: building packages"
+npm run build --silent
