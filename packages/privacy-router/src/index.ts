@@ -6,3 +6,20 @@
 
 /** The package name, for diagnostics. */
 export const packageName = '@nemoclaw/privacy-router';
+
+export {
+  createDetector,
+  type Detector,
+  type DetectorOptions,
+  defaultMinScore,
+} from './detect/create-detector.js';
+export {
+  type EntityType,
+  entitySensitivity,
+  entityTypes,
+  type Finding,
+  isEntityType,
+  type Sensitivity,
+  sensitivityLevels,
+  sensitivityOf,
+} from './detect/finding.js';

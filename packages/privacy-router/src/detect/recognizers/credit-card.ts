@@ -1,0 +1,52 @@
+import type { Finding } from '../finding.js';
+import { compileLinear, matchAll } from '../linear-regex.js';
+import type { Recognizer, ScanInput } from '../recognizer.js';
+import { cardIssuerOf } from '../validators/card-issuer.js';
+import { passesLuhn } from '../validators/luhn.js';
+
+// 12-19 digits, optionally split by single spaces or dashes, not glued to other digits or word characters.
+const cardPattern = compileLinear(
+  String.raw`(?:^|[^\w.\-])(\d(?:[ \-]?\d){11,18})(?:$|[^\w\-]|\.(?:\D|$))`,
+  'd',
+);
+
+/**
+ * Payment card numbers: 12-19 digits with consistent separators that pass the Luhn check and fall
+ * in a known issuer's IIN range with that issuer's length (Visa, Mastercard incl. 2-series, Amex,
+ * Discover, Diners, JCB, UnionPay, Maestro). Numbers of one repeated digit are rejected.
+ */
+export function createCreditCardRecognizer(): Recognizer {
+  return {
+    name: 'credit-card',
+    entities: ['CREDIT_CARD'],
+    scan(input: ScanInput): Finding[] {
+      const findings: Finding[] = [];
+      for (const match of matchAll(cardPattern, input.text, 1)) {
+        const candidate = match.groups[1];
+        const span = match.spans[1];
+        if (candidate === undefined || span === undefined) continue;
+        const start = span[0];
+        if (!hasConsistentSeparators(candidate)) continue;
+        const digits = candidate.replace(/[ -]/g, '');
+        if (/^(\d)\1+$/.test(digits)) continue;
+        if (!passesLuhn(digits) || cardIssuerOf(digits) === undefined) continue;
+        findings.push({
+          type: 'CREDIT_CARD',
+          start,
+          end: start + candidate.length,
+          score: 1,
+          detector: 'credit-card',
+        });
+      }
+      return findings;
+    },
+  };
+}
+
+function hasConsistentSeparators(candidate: string): boolean {
+  const separators = new Set(candidate.replace(/\d/g, ''));
+  if (separators.size > 1) return false;
+  if (separators.size === 0) return true;
+  // Separated numbers come in groups of at least 3 digits (4-4-4-4, 4-6-5, ...).
+  return candidate.split(/[ -]/).every((group) => group.length >= 3);
+}

@@ -1,0 +1,25 @@
+import type { Finding } from '../finding.js';
+import { compileLinear, matchAll } from '../linear-regex.js';
+import type { Recognizer, ScanInput } from '../recognizer.js';
+
+const emailPattern = compileLinear(
+  String.raw`(?i)\b[a-z0-9._%+\-]{1,64}@(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}\b`,
+);
+
+/** Email addresses (RFC 5322 "dot-atom" local parts, a dotted domain with an alphabetic TLD). */
+export function createEmailRecognizer(): Recognizer {
+  return {
+    name: 'email',
+    entities: ['EMAIL'],
+    scan(input: ScanInput): Finding[] {
+      if (!input.text.includes('@')) return [];
+      const findings: Finding[] = [];
+      for (const match of matchAll(emailPattern, input.text)) {
+        const value = input.text.slice(match.start, match.end);
+        if (value.startsWith('.') || value.includes('..')) continue;
+        findings.push({ type: 'EMAIL', start: match.start, end: match.end, score: 1, detector: 'email' });
+      }
+      return findings;
+    },
+  };
+}
