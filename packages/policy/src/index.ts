@@ -7,6 +7,18 @@
 
 export { type EntityType, entityTypes } from './entity-types.js';
 export { hostPatternProblem, isLoopbackHost } from './host-pattern.js';
+export { loadPolicyFile, maximumExtendsDepth, type PolicyLoadOptions, parsePolicy } from './load-policy.js';
+export { mergeRules, notInheritedKeys } from './merge-policies.js';
+export {
+  formatDiagnostic,
+  formatKeyPath,
+  type PolicyDiagnostic,
+  PolicyError,
+  type PolicyErrorCode,
+  PolicyLoadError,
+  type PolicyResult,
+  type SourcePosition,
+} from './policy-error.js';
 export {
   defaultEnvAllow,
   type FilesystemPolicy,
@@ -33,9 +45,17 @@ export {
   type SyscallPolicy,
   syscallPolicySchema,
 } from './policy-schema.js';
+export { shippedPoliciesDir } from './shipped-policies.js';
 export {
   isKnownSyscall,
   knownSyscallNames,
   type SyscallArchitecture,
   syscallNumber,
 } from './syscall-names.js';
+export {
+  expandVariables,
+  type PolicyVariableName,
+  type PolicyVariables,
+  policyVariableNames,
+} from './variables.js';
+export { maximumPolicyBytes, maximumPolicyDepth, maximumPolicyNodes } from './yaml-tree.js';

@@ -27,7 +27,8 @@ const policyPath = z
     if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
   })
   .describe(
-    'An absolute path. May start with "~" (the home directory) or a ${VARIABLE} from the closed list ' +
+    'An absolute path. May start with "~" (the home directory) or a $' +
+      '{VARIABLE} from the closed list ' +
       '(HOME, USER, WORKDIR, POLICY_DIR, XDG_CONFIG_HOME, XDG_CACHE_HOME, XDG_DATA_HOME); "..", NUL and ' +
       'relative paths are refused.',
   );
@@ -62,14 +63,23 @@ const syscallName = z
   .describe('A Linux system call name, checked against the x86_64 and aarch64 syscall tables.');
 
 const userOrGroupId = z
-  .union([
-    z.literal('sandbox'),
-    z
-      .number()
-      .int()
-      .min(1, { message: 'root (0) is refused; use "sandbox" or an id 1..4294967294' })
-      .max(4294967294, { message: 'must be at most 4294967294' }),
-  ])
+  .union([z.string(), z.number()])
+  .superRefine((value, context) => {
+    if (value === 'sandbox') return;
+    if (value === 0 || value === 'root')
+      context.addIssue({ code: 'custom', message: 'root is refused; use "sandbox" or an id 1..4294967294' });
+    else if (typeof value === 'string')
+      context.addIssue({
+        code: 'custom',
+        message: `must be "sandbox" or a numeric id 1..4294967294, got the string ${JSON.stringify(value)}`,
+      });
+    else if (!Number.isInteger(value) || value < 1 || value > 4294967294)
+      context.addIssue({
+        code: 'custom',
+        message: `must be "sandbox" or a numeric id 1..4294967294, got ${value}`,
+      });
+  })
+  .transform((value) => value as 'sandbox' | number)
   .describe(
     '"sandbox" (an unprivileged identity the sandbox maps) or a numeric id 1..4294967294. Root is refused.',
   );
