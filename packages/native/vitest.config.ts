@@ -1,4 +1,9 @@
 import { defineProject } from 'vitest/config';
 import { sharedProjectConfig } from '../../vitest.shared.ts';
 
-export default defineProject(sharedProjectConfig('@nemoclaw/native'));
+const shared = sharedProjectConfig('@nemoclaw/native');
+
+export default defineProject({
+  ...shared,
+  test: { ...shared.test, globalSetup: ['./test-support/global-setup.ts'] },
+});

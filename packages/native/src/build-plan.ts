@@ -1,0 +1,293 @@
+import { statSync } from 'node:fs';
+import { isAbsolute, join, resolve, sep } from 'node:path';
+import { type LandlockAccess, type LaunchPlan, launchPlanSchema, type PlanBridge } from './launch-plan.js';
+import { NativeError } from './native-error.js';
+import type { SandboxPolicy } from './sandbox-policy.js';
+
+/** What a path is on this machine, as {@link BuildPlanOptions.inspectPath} reports it. */
+export type PathKind = 'directory' | 'file' | 'other' | 'missing' | 'inaccessible';
+
+/** Inputs of {@link buildPlan} besides the policy. */
+export interface BuildPlanOptions {
+  /** The command and its arguments; argv[0] without a slash is looked up in the plan's PATH. */
+  command: readonly string[];
+  /** The sandbox's workdir (absolute). Relative policy paths resolve against it. */
+  workdir: string;
+  /** The command's working directory (absolute; default: the workdir). */
+  cwd?: string;
+  /** The home directory `~` expands to (absolute). */
+  home: string;
+  /** The caller's environment; only `process.env.allow` names are taken from it. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** The egress bridge hook (none in this release: the sandbox has no network at all). */
+  bridge?: PlanBridge | null;
+  /** Give the command a pseudo-terminal as its controlling terminal. */
+  pty?: boolean;
+  /** Ask the launcher for one stderr line of what it enforces. */
+  verbose?: boolean;
+  /** Behave as if the kernel had this Landlock ABI (tests of older kernels). */
+  abiOverride?: number | null;
+  /** The hostname inside the sandbox (default `nemoclaw`). */
+  hostname?: string;
+  /** Inherited file descriptors (>= 3) passed to the command. */
+  keepFds?: readonly number[];
+  /**
+   * Re-bind known persistence files (.git/hooks, .git/config, shell rc files, editor and agent
+   * config) read-only inside every writable path (default true).
+   */
+  protectPersistence?: boolean;
+  /** How to learn what a path is (default: `stat`, following symlinks). Injectable for tests. */
+  inspectPath?: (path: string) => PathKind;
+}
+
+/** A policy path left out of the plan, and why. */
+export interface SkippedPath {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** The plan and what was left out of it. */
+export interface BuiltPlan {
+  readonly plan: LaunchPlan;
+  /** Policy paths that could not be granted (they do not exist, or cannot be inspected). */
+  readonly skipped: readonly SkippedPath[];
+}
+
+/** Files and directories that let code run later outside the sandbox if the sandbox could write them. */
+export const persistencePaths: readonly string[] = [
+  '.git/hooks',
+  '.git/config',
+  '.gitconfig',
+  '.gitmodules',
+  '.bashrc',
+  '.bash_profile',
+  '.bash_login',
+  '.profile',
+  '.zshrc',
+  '.zshenv',
+  '.zprofile',
+  '.vscode',
+  '.idea',
+  '.mcp.json',
+  '.claude',
+  '.cursor',
+];
+
+const rightsOrder: readonly LandlockAccess[] = ['read', 'write', 'execute', 'make_special', 'ioctl_dev'];
+const readOnlyRights: readonly LandlockAccess[] = ['read', 'execute'];
+const readWriteRights: readonly LandlockAccess[] = ['read', 'write', 'execute'];
+/** Policy `process.limits` keys and the launcher's rlimit names they map to. */
+const rlimitKeys: readonly (readonly [string, string])[] = [
+  ['nofile', 'nofile'],
+  ['nproc', 'nproc'],
+  ['cpu_seconds', 'cpu'],
+  ['file_size_bytes', 'fsize'],
+  ['address_space_bytes', 'as'],
+  ['core_bytes', 'core'],
+];
+
+/**
+ * Turns a resolved policy into the launch plan `nemoclaw-sandbox-exec` executes (native/PLAN.md).
+ *
+ * - Landlock: `read_only` grants read+execute, `read_write` read+write+execute, the workdir
+ *   read+write+execute when `include_workdir`; `no_execute` takes execute away from those paths
+ *   and everything beneath them. Paths that do not exist are skipped and listed in `skipped`.
+ * - Environment: only the names in `process.env.allow` are taken from
+ *   `options.env`, then `process.env.set` is applied. Nothing else reaches the command.
+ * - Namespaces: all of them, always; the network namespace is empty unless a bridge is given, and
+ *   Landlock then allows TCP connect to the bridge port only.
+ *
+ * The result is validated against the plan schema. Deterministic for a given file system.
+ *
+ * @throws {@link NativeError} `PLAN_INVALID` when the policy cannot be enforced as written
+ * (e.g. `no_execute` beneath a path that grants execute, an unsupported option), `PATH_INVALID`
+ * for a relative workdir, cwd or home.
+ */
+export function buildPlan(policy: SandboxPolicy, options: BuildPlanOptions): BuiltPlan {
+  const inspect = options.inspectPath ?? inspectPathOnDisk;
+  const workdir = absolutePath('workdir', options.workdir);
+  const home = absolutePath('home', options.home);
+  const cwd = options.cwd === undefined ? workdir : absolutePath('cwd', options.cwd);
+  const expand = (path: string): string => expandPath(path, { home, workdir });
+  if (options.command.length === 0 || options.command[0] === '') {
+    throw new NativeError('PLAN_INVALID', 'no command given');
+  }
+  if (policy.process?.run_as_user !== undefined && policy.process.run_as_user !== null) {
+    throw new NativeError('PLAN_INVALID', 'process.run_as_user is not supported by the launcher yet');
+  }
+
+  const fs = policy.filesystem_policy ?? {};
+  const deny = unique((fs.deny ?? []).map(expand));
+  for (const denied of deny) {
+    if (isWithin(workdir, denied) && fs.include_workdir === true) {
+      throw new NativeError('PLAN_INVALID', `the workdir ${workdir} lies inside the denied path ${denied}`);
+    }
+  }
+
+  const skipped: SkippedPath[] = [];
+  const rights = new Map<string, Set<LandlockAccess>>();
+  const grant = (path: string, access: readonly LandlockAccess[], origin: string): void => {
+    const kind = inspect(path);
+    if (kind === 'missing' || kind === 'inaccessible') {
+      skipped.push({
+        path,
+        reason: `${origin}: ${kind === 'missing' ? 'does not exist' : 'cannot be inspected'}`,
+      });
+      return;
+    }
+    const existing = rights.get(path) ?? new Set<LandlockAccess>();
+    for (const right of access) existing.add(right);
+    rights.set(path, existing);
+  };
+  for (const path of fs.read_only ?? []) grant(expand(path), readOnlyRights, 'read_only');
+  for (const path of fs.read_write ?? []) grant(expand(path), readWriteRights, 'read_write');
+  if (fs.include_workdir === true) grant(workdir, readWriteRights, 'workdir');
+
+  const noExecute = unique((fs.no_execute ?? []).map(expand));
+  for (const [path, access] of rights) {
+    for (const blocked of noExecute) {
+      if (isWithin(path, blocked)) access.delete('execute');
+    }
+  }
+  for (const blocked of noExecute) {
+    for (const [path, access] of rights) {
+      if (path !== blocked && isWithin(blocked, path) && access.has('execute')) {
+        throw new NativeError(
+          'PLAN_INVALID',
+          `no_execute ${blocked} lies inside ${path}, which grants execute; Landlock cannot take a right away beneath a granted path`,
+        );
+      }
+    }
+  }
+
+  const paths = [...rights]
+    .filter(([, access]) => access.size > 0)
+    .map(([path, access]) => ({ path, access: rightsOrder.filter((right) => access.has(right)) }));
+
+  const protect = options.protectPersistence ?? true;
+  const readOnlyBinds: string[] = [];
+  if (protect) {
+    for (const rule of paths) {
+      if (!rule.access.includes('write') || inspect(rule.path) !== 'directory') continue;
+      for (const relative of persistencePaths) {
+        const candidate = join(rule.path, relative);
+        const kind = inspect(candidate);
+        if (kind === 'directory' || kind === 'file') readOnlyBinds.push(candidate);
+      }
+    }
+  }
+
+  const limits = policy.process?.limits ?? {};
+  const rlimits: Record<string, number> = { core: 0 };
+  for (const [key, name] of rlimitKeys) {
+    const value = limits[key];
+    if (value !== undefined) rlimits[name] = value;
+  }
+  const bridge = options.bridge ?? null;
+
+  const plan: LaunchPlan = {
+    version: 1,
+    command: { argv: [...options.command], cwd },
+    env: sandboxEnvironment(policy, options.env),
+    namespaces: { user: true, mount: true, pid: true, net: true, ipc: true, uts: true, cgroup: true },
+    hostname: options.hostname ?? 'nemoclaw',
+    filesystem: {
+      proc: true,
+      private_tmp: fs.private_tmp ?? true,
+      deny,
+      read_only_binds: unique(readOnlyBinds).filter((path) => !deny.some((denied) => isWithin(path, denied))),
+    },
+    landlock: {
+      compatibility: policy.landlock?.compatibility ?? 'hard_requirement',
+      paths,
+      net: { connect_tcp: bridge === null ? [] : [bridgePort(bridge)], bind_tcp: [] },
+      scope: { signal: true, abstract_unix_socket: true },
+      log: true,
+    },
+    rlimits,
+    wall_seconds: limits.wall_seconds ?? 0,
+    seccomp: {
+      profile: policy.syscalls?.profile ?? 'default',
+      allow: [...(policy.syscalls?.allow ?? [])],
+      deny: [...(policy.syscalls?.deny ?? [])],
+      allow_unix_sockets: policy.syscalls?.allow_unix_sockets ?? false,
+    },
+    keep_fds: [...(options.keepFds ?? [])],
+    bridge,
+    pty: options.pty ?? false,
+    abi_override: options.abiOverride ?? null,
+    verbose: options.verbose ?? false,
+  };
+  const checked = launchPlanSchema.safeParse(plan);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const where = issue === undefined ? '' : `${issue.path.join('.')}: `;
+    throw new NativeError('PLAN_INVALID', `the plan is invalid: ${where}${issue?.message ?? 'unknown'}`, {
+      cause: checked.error,
+    });
+  }
+  return { plan: checked.data, skipped };
+}
+
+/**
+ * The complete environment of the sandboxed command: the `process.env.allow` names taken from
+ * `source` (exact names), then `process.env.set`. Nothing else.
+ */
+export function sandboxEnvironment(
+  policy: SandboxPolicy,
+  source: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const name of [...new Set(policy.process?.env?.allow ?? [])].sort()) {
+    const value = source[name];
+    if (value !== undefined && name !== '' && !name.includes('=')) environment[name] = value;
+  }
+  for (const [name, value] of Object.entries(policy.process?.env?.set ?? {})) environment[name] = value;
+  return environment;
+}
+
+/**
+ * Expands `~` and `~/...` against `home` and resolves relative paths against `workdir`.
+ *
+ * @throws {@link NativeError} `PLAN_INVALID` for a `${VARIABLE}` left unresolved (the policy
+ * loader resolves them; the plan never guesses).
+ */
+export function expandPath(path: string, base: { home: string; workdir: string }): string {
+  if (path.includes('${')) {
+    throw new NativeError('PLAN_INVALID', `unresolved variable in policy path ${path}`);
+  }
+  if (path === '~') return base.home;
+  if (path.startsWith('~/')) return resolve(base.home, path.slice(2));
+  return resolve(base.workdir, path);
+}
+
+function absolutePath(what: string, path: string): string {
+  if (!isAbsolute(path)) throw new NativeError('PATH_INVALID', `${what} must be an absolute path: ${path}`);
+  return resolve(path);
+}
+
+/** True when `path` is `ancestor` or lies beneath it. */
+function isWithin(path: string, ancestor: string): boolean {
+  if (path === ancestor || ancestor === sep) return true;
+  return path.startsWith(`${ancestor}${sep}`);
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+function bridgePort(bridge: PlanBridge): number {
+  return Number(bridge.listen.slice(bridge.listen.lastIndexOf(':') + 1));
+}
+
+function inspectPathOnDisk(path: string): PathKind {
+  try {
+    const stats = statSync(path);
+    if (stats.isDirectory()) return 'directory';
+    if (stats.isFile()) return 'file';
+    return 'other';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'inaccessible';
+  }
+}
