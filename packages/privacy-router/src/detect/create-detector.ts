@@ -1,7 +1,18 @@
 import { type EntityType, entityTypes, type Finding } from './finding.js';
 import type { Recognizer, ScanInput } from './recognizer.js';
+import { createUsDriverLicenseRecognizer, createUsPassportRecognizer } from './recognizers/context-id.js';
 import { createCreditCardRecognizer } from './recognizers/credit-card.js';
+import { createCryptoRecognizer } from './recognizers/crypto.js';
+import { createDateOfBirthRecognizer } from './recognizers/date-of-birth.js';
 import { createEmailRecognizer } from './recognizers/email.js';
+import { createIbanRecognizer } from './recognizers/iban.js';
+import { createIpAddressRecognizer } from './recognizers/ip-address.js';
+import { createMacAddressRecognizer } from './recognizers/mac-address.js';
+import { createPhoneRecognizer } from './recognizers/phone.js';
+import { createSecretsRecognizer } from './recognizers/secrets.js';
+import { createTermsRecognizer } from './recognizers/terms.js';
+import { createUrlRecognizer } from './recognizers/url.js';
+import { createUsSsnRecognizer } from './recognizers/us-ssn.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
 
 /** Options of {@link createDetector}. */
@@ -36,13 +47,26 @@ export const defaultMinScore = 0.5;
 export function createDetector(options: DetectorOptions = {}): Detector {
   const wanted = new Set<EntityType>(options.entities ?? entityTypes);
   const minScore = options.minScore ?? defaultMinScore;
-  const recognizers: Recognizer[] = [createEmailRecognizer(), createCreditCardRecognizer()].filter(
-    (recognizer) => recognizer.entities.some((type) => wanted.has(type)),
-  );
+  const recognizers: Recognizer[] = [
+    createSecretsRecognizer(),
+    createCreditCardRecognizer(),
+    createIbanRecognizer(),
+    createUsSsnRecognizer(),
+    createCryptoRecognizer(),
+    createEmailRecognizer(),
+    createPhoneRecognizer(),
+    createIpAddressRecognizer(),
+    createMacAddressRecognizer(),
+    createUrlRecognizer(),
+    createDateOfBirthRecognizer(),
+    createUsDriverLicenseRecognizer(),
+    createUsPassportRecognizer(),
+    createTermsRecognizer(options.terms ?? {}),
+  ].filter((recognizer) => recognizer.entities.some((type) => wanted.has(type)));
   return {
     scan(text: string): Finding[] {
       if (text.length === 0) return [];
-      const input: ScanInput = { text, lowerText: text.toLowerCase() };
+      const input: ScanInput = { text, lowerText: lowerCaseSameLength(text) };
       const candidates: Finding[] = [];
       for (const recognizer of recognizers) {
         for (const finding of recognizer.scan(input)) {
@@ -52,4 +76,14 @@ export function createDetector(options: DetectorOptions = {}): Detector {
       return resolveOverlaps(candidates);
     },
   };
+}
+
+/**
+ * `text` lower-cased with every offset preserved: Unicode lower-casing when it keeps the length
+ * (almost always), otherwise ASCII-only lower-casing.
+ */
+export function lowerCaseSameLength(text: string): string {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length) return lower;
+  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }

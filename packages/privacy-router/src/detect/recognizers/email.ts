@@ -17,6 +17,9 @@ export function createEmailRecognizer(): Recognizer {
       for (const match of matchAll(emailPattern, input.text)) {
         const value = input.text.slice(match.start, match.end);
         if (value.startsWith('.') || value.includes('..')) continue;
+        // user:password@host inside a URL is a credential, not an address.
+        const before = input.text.charAt(match.start - 1);
+        if (before === ':' || before === '/') continue;
         findings.push({ type: 'EMAIL', start: match.start, end: match.end, score: 1, detector: 'email' });
       }
       return findings;

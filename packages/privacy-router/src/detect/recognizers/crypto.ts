@@ -1,0 +1,82 @@
+import { boostedScore, hasContext } from '../context.js';
+import type { Finding } from '../finding.js';
+import { compileLinear, matchAll } from '../linear-regex.js';
+import type { Recognizer, ScanInput } from '../recognizer.js';
+import { isBase58Check } from '../validators/base58check.js';
+import { bech32Variant } from '../validators/bech32.js';
+import { hasValidEip55Checksum } from '../validators/keccak256.js';
+
+const base58Pattern = compileLinear(String.raw`\b[13mn2][a-km-zA-HJ-NP-Z1-9]{25,34}\b`);
+const bech32Pattern = compileLinear(String.raw`(?i)\b(?:bc|tb|ltc)1[ac-hj-np-z02-9]{8,87}\b`);
+const ethereumPattern = compileLinear(String.raw`\b0x[0-9a-fA-F]{40}\b`);
+
+/** Context words that raise the score of an unchecksummed Ethereum address. */
+export const cryptoContextWords: readonly string[] = [
+  'wallet',
+  'eth',
+  'ethereum',
+  'address',
+  'send',
+  'bitcoin',
+  'btc',
+  'crypto',
+  'pay',
+];
+
+/**
+ * Cryptocurrency addresses with checksums: Bitcoin legacy/P2SH (Base58Check, version byte 0x00,
+ * 0x05 or testnet 0x6f/0xc4), SegWit (Bech32) and Taproot (Bech32m) addresses, and Ethereum
+ * addresses (EIP-55 mixed-case checksum verified; an all-lower or all-upper address has no
+ * checksum and scores 0.4, 0.75 with context words).
+ */
+export function createCryptoRecognizer(): Recognizer {
+  return {
+    name: 'crypto',
+    entities: ['CRYPTO'],
+    scan(input: ScanInput): Finding[] {
+      const { text, lowerText } = input;
+      const findings: Finding[] = [];
+      for (const match of matchAll(base58Pattern, text)) {
+        if (isBase58Check(text.slice(match.start, match.end)))
+          findings.push({
+            type: 'CRYPTO',
+            subtype: 'bitcoin',
+            start: match.start,
+            end: match.end,
+            score: 1,
+            detector: 'crypto',
+          });
+      }
+      if (lowerText.includes('1')) {
+        for (const match of matchAll(bech32Pattern, text)) {
+          if (bech32Variant(text.slice(match.start, match.end)) !== undefined)
+            findings.push({
+              type: 'CRYPTO',
+              subtype: 'bitcoin',
+              start: match.start,
+              end: match.end,
+              score: 1,
+              detector: 'crypto',
+            });
+        }
+      }
+      if (lowerText.includes('0x')) {
+        for (const match of matchAll(ethereumPattern, text)) {
+          const digits = text.slice(match.start + 2, match.end);
+          const mixed = digits !== digits.toLowerCase() && digits !== digits.toUpperCase();
+          if (mixed && !hasValidEip55Checksum(digits)) continue;
+          const score = mixed ? 1 : boostedScore(0.4, hasContext(lowerText, match.start, cryptoContextWords));
+          findings.push({
+            type: 'CRYPTO',
+            subtype: 'ethereum',
+            start: match.start,
+            end: match.end,
+            score,
+            detector: 'crypto',
+          });
+        }
+      }
+      return findings;
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { isIPv6 } from 'node:net';
+import { boostedScore, hasContext } from '../context.js';
+import type { Finding } from '../finding.js';
+import { compileLinear, matchAll } from '../linear-regex.js';
+import type { Recognizer, ScanInput } from '../recognizer.js';
+
+const ipv4Pattern = compileLinear(
+  String.raw`\b(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}\b`,
+);
+const ipv6Pattern = compileLinear(
+  String.raw`(?i)(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{0,4}|(?:[0-9]{1,3}\.){3}[0-9]{1,3})`,
+);
+
+/** Context words that raise an IP address's score. */
+export const ipContextWords: readonly string[] = [
+  'ip',
+  'ipv4',
+  'ipv6',
+  'address',
+  'host',
+  'server',
+  'client',
+  'from',
+  'addr',
+];
+
+/**
+ * IPv4 (dotted quad, each octet 0-255; not part of a longer dotted number or a `v1.2.3.4`
+ * version string) and IPv6 (every form Node's `net.isIPv6` accepts, at least three groups).
+ * Base score 0.6, +0.35 with context words.
+ */
+export function createIpAddressRecognizer(): Recognizer {
+  return {
+    name: 'ip-address',
+    entities: ['IP_ADDRESS'],
+    scan(input: ScanInput): Finding[] {
+      const { text, lowerText } = input;
+      const findings: Finding[] = [];
+      for (const match of matchAll(ipv4Pattern, text)) {
+        const before = text.slice(Math.max(0, match.start - 2), match.start);
+        const after = text.slice(match.end, match.end + 2);
+        if (/[.\d]$/.test(before) || /^\.\d/.test(after) || /[vV]$/.test(before)) continue;
+        if (/(?:version|ver|release)\s*$/i.test(text.slice(Math.max(0, match.start - 10), match.start)))
+          continue;
+        const score = boostedScore(0.6, hasContext(lowerText, match.start, ipContextWords));
+        findings.push({
+          type: 'IP_ADDRESS',
+          start: match.start,
+          end: match.end,
+          score,
+          detector: 'ip-address',
+        });
+      }
+      if (text.includes(':')) {
+        for (const match of matchAll(ipv6Pattern, text)) {
+          const value = text.slice(match.start, match.end);
+          if (!isIPv6(value)) continue;
+          if (/[0-9a-zA-Z:]/.test(text.charAt(match.start - 1)) || /[0-9a-zA-Z]/.test(text.charAt(match.end)))
+            continue;
+          const groups = value.split(':').filter((group) => group.length > 0).length;
+          if (groups < 3 && value !== '::1') continue;
+          const score = boostedScore(0.6, hasContext(lowerText, match.start, ipContextWords));
+          findings.push({
+            type: 'IP_ADDRESS',
+            start: match.start,
+            end: match.end,
+            score,
+            detector: 'ip-address',
+          });
+        }
+      }
+      return findings;
+    },
+  };
+}

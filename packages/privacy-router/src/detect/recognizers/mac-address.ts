@@ -1,0 +1,33 @@
+import type { Finding } from '../finding.js';
+import { compileLinear, matchAll } from '../linear-regex.js';
+import type { Recognizer, ScanInput } from '../recognizer.js';
+
+const macPattern = compileLinear(
+  String.raw`(?i)\b(?:[0-9a-f]{2}(?::[0-9a-f]{2}){5}|[0-9a-f]{2}(?:-[0-9a-f]{2}){5}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4})\b`,
+);
+
+/** MAC addresses: six colon- or dash-separated hex pairs, or Cisco's dotted `xxxx.xxxx.xxxx`. */
+export function createMacAddressRecognizer(): Recognizer {
+  return {
+    name: 'mac-address',
+    entities: ['MAC_ADDRESS'],
+    scan(input: ScanInput): Finding[] {
+      const findings: Finding[] = [];
+      for (const match of matchAll(macPattern, input.text)) {
+        const before = input.text.charAt(match.start - 1);
+        const after = input.text.charAt(match.end);
+        if (before === ':' || before === '-' || after === ':' || after === '-') continue;
+        const value = input.text.slice(match.start, match.end);
+        if (/^[0:.-]+$/.test(value)) continue;
+        findings.push({
+          type: 'MAC_ADDRESS',
+          start: match.start,
+          end: match.end,
+          score: 0.8,
+          detector: 'mac-address',
+        });
+      }
+      return findings;
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { Finding } from '../finding.js';
+import { compileLinear, matchAll } from '../linear-regex.js';
+import type { Recognizer, ScanInput } from '../recognizer.js';
+
+const urlPattern = compileLinear(
+  String.raw`(?i)\b(?:(?:https?|ftp|wss?)://[^\s<>"'\x60]{2,1000}|www\.[a-z0-9\-]+(?:\.[a-z0-9\-]+)+[^\s<>"'\x60]{0,1000})`,
+);
+
+/**
+ * URLs with an http(s), ftp or ws(s) scheme, and `www.` host names. Trailing sentence
+ * punctuation and unbalanced closing brackets are not part of the finding. Score 0.6.
+ */
+export function createUrlRecognizer(): Recognizer {
+  return {
+    name: 'url',
+    entities: ['URL'],
+    scan(input: ScanInput): Finding[] {
+      if (!input.lowerText.includes('://') && !input.lowerText.includes('www.')) return [];
+      const findings: Finding[] = [];
+      for (const match of matchAll(urlPattern, input.text)) {
+        let end = match.end;
+        for (;;) {
+          const last = input.text.charAt(end - 1);
+          if (/[.,;:!?]/.test(last)) end -= 1;
+          else if (last === ')' && !input.text.slice(match.start, end).includes('(')) end -= 1;
+          else if (last === ']' && !input.text.slice(match.start, end).includes('[')) end -= 1;
+          else break;
+        }
+        if (end - match.start < 8) continue;
+        findings.push({ type: 'URL', start: match.start, end, score: 0.6, detector: 'url' });
+      }
+      return findings;
+    },
+  };
+}
