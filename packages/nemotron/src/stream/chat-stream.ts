@@ -1,0 +1,153 @@
+import type { Readable } from 'node:stream';
+import { NemotronError } from '../errors.js';
+import { mapTransportError } from '../http/transport.js';
+import type { ChatResult, ChatStreamEvent, FinishReason, Usage } from '../types.js';
+import type { StreamDecoder } from './openai-stream-decoder.js';
+import { ToolCallAssembler } from './tool-call-assembler.js';
+
+/** Facts about the HTTP exchange behind a {@link ChatStream}. */
+export interface ChatStreamSource {
+  /** The response body. */
+  readonly body: Readable;
+  /** Decoder for the server's stream format. */
+  readonly decoder: StreamDecoder;
+  /** The caller's signal (aborting it closes the connection). */
+  readonly signal: AbortSignal | undefined;
+  /** `METHOD url` for error messages. */
+  readonly target: string;
+  /** Server request id. */
+  readonly requestId: string | undefined;
+  /** Model asked for (reported in the collected result when the server does not say). */
+  readonly model: string;
+}
+
+/**
+ * A streamed chat answer: an async iterator of typed {@link ChatStreamEvent}s, read once.
+ * Leaving the loop early (`break`, `return`, an exception), calling {@link ChatStream.cancel} or
+ * aborting the request's signal closes the upstream connection, which stops generation on the
+ * server. Failures after the stream started are never retried: they end the loop with a
+ * {@link NemotronError} (`STREAM_INTERRUPTED`, `STREAM_ERROR`, `IDLE_TIMEOUT`, `ABORTED`,
+ * `MALFORMED_RESPONSE`).
+ */
+export class ChatStream implements AsyncIterableIterator<ChatStreamEvent> {
+  /** Server request id (`x-request-id` / `nvcf-reqid`), when sent. */
+  readonly requestId: string | undefined;
+  readonly #source: ChatStreamSource;
+  readonly #chunks: AsyncIterator<Buffer>;
+  #queue: ChatStreamEvent[] = [];
+  #queueIndex = 0;
+  #finished = false;
+  #started = false;
+
+  /** @internal Created by the client once response headers arrived. */
+  constructor(source: ChatStreamSource) {
+    this.#source = source;
+    this.requestId = source.requestId;
+    this.#chunks = source.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<ChatStreamEvent> {
+    if (this.#started) throw new NemotronError('INVALID_OPTION', 'a ChatStream can be read only once');
+    this.#started = true;
+    return this;
+  }
+
+  /** Next event, or done at the end of the answer. */
+  async next(): Promise<IteratorResult<ChatStreamEvent, undefined>> {
+    for (;;) {
+      if (this.#queueIndex < this.#queue.length) {
+        const value = this.#queue[this.#queueIndex] as ChatStreamEvent;
+        this.#queueIndex += 1;
+        return { value, done: false };
+      }
+      if (this.#finished) return { value: undefined, done: true };
+      let step: IteratorResult<Buffer>;
+      try {
+        step = await this.#chunks.next();
+      } catch (error) {
+        this.#close();
+        throw this.#withRequestId(mapTransportError(error, this.#source.signal, this.#source.target, 'body'));
+      }
+      try {
+        if (step.done === true) {
+          this.#finished = true;
+          this.#queue = this.#source.decoder.end();
+        } else {
+          this.#queue = this.#source.decoder.push(step.value);
+        }
+        this.#queueIndex = 0;
+      } catch (error) {
+        this.#close();
+        throw this.#withRequestId(error);
+      }
+    }
+  }
+
+  /** Called when a `for await` loop exits early: closes the connection. */
+  async return(): Promise<IteratorResult<ChatStreamEvent, undefined>> {
+    this.#close();
+    return { value: undefined, done: true };
+  }
+
+  /** Stops reading and closes the upstream connection. Safe to call more than once. */
+  cancel(): void {
+    this.#close();
+  }
+
+  /** Reads the rest of the stream and assembles it into one {@link ChatResult}. */
+  async collect(): Promise<ChatResult> {
+    const content: string[] = [];
+    const reasoning: string[] = [];
+    const tools = new ToolCallAssembler();
+    let finishReason: FinishReason | null = null;
+    let usage: Usage | undefined;
+    for await (const event of this) {
+      switch (event.type) {
+        case 'content':
+          content.push(event.text);
+          break;
+        case 'reasoning':
+          reasoning.push(event.text);
+          break;
+        case 'tool-call':
+          tools.push(event);
+          break;
+        case 'finish':
+          finishReason = event.finishReason;
+          break;
+        case 'usage':
+          usage = event.usage;
+          break;
+      }
+    }
+    return {
+      id: '',
+      model: this.#source.model,
+      content: content.join(''),
+      reasoning: reasoning.join(''),
+      toolCalls: tools.toolCalls,
+      finishReason,
+      usage,
+      requestId: this.requestId,
+    };
+  }
+
+  #close(): void {
+    this.#finished = true;
+    this.#queue = [];
+    this.#queueIndex = 0;
+    if (!this.#source.body.destroyed) this.#source.body.destroy();
+  }
+
+  #withRequestId(error: unknown): unknown {
+    if (error instanceof NemotronError && error.requestId === undefined && this.requestId !== undefined) {
+      return new NemotronError(error.code, `${error.message} (request id ${this.requestId})`, {
+        cause: error.cause,
+        status: error.status,
+        requestId: this.requestId,
+        serverMessage: error.serverMessage,
+      });
+    }
+    return error;
+  }
+}

@@ -1,0 +1,126 @@
+import type { z } from 'zod';
+import { NemotronError } from '../errors.js';
+import { chatChunkSchema } from '../protocol/openai-schemas.js';
+import { errorPayloadMessage, isErrorPayload } from '../protocol/server-message.js';
+import { ThinkSplitter } from '../reasoning/think-splitter.js';
+import type { ChatStreamEvent } from '../types.js';
+import { SseDecoder } from './sse-decoder.js';
+
+/** Decodes a byte stream into typed chat events. */
+export interface StreamDecoder {
+  /** Decodes the next bytes; throws a {@link NemotronError} on a malformed or error payload. */
+  push(bytes: Uint8Array): ChatStreamEvent[];
+  /** Ends the stream; throws `STREAM_INTERRUPTED` when the server stopped before the end marker. */
+  end(): ChatStreamEvent[];
+}
+
+/** Short description of the first problems zod found, for error messages. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+function pushSplit(events: ChatStreamEvent[], split: { reasoning: string; content: string }): void {
+  if (split.reasoning.length > 0) events.push({ type: 'reasoning', text: split.reasoning });
+  if (split.content.length > 0) events.push({ type: 'content', text: split.content });
+}
+
+/**
+ * OpenAI-compatible SSE (`data: {chunk}` ... `data: [DONE]`) to typed events. Reasoning comes
+ * from `reasoning_content` (NIM, older vLLM), `reasoning` (newer vLLM, Ollama `/v1`) or a
+ * `<think>` block at the start of `content`. Only choice 0 is decoded.
+ */
+export class OpenAiStreamDecoder implements StreamDecoder {
+  readonly #sse = new SseDecoder();
+  readonly #think: ThinkSplitter | undefined;
+  #sawDone = false;
+  #sawFinish = false;
+
+  /** @param splitThinkTags - separate `<think>` blocks found in `content` (default true) */
+  constructor(splitThinkTags = true) {
+    this.#think = splitThinkTags ? new ThinkSplitter() : undefined;
+  }
+
+  push(bytes: Uint8Array): ChatStreamEvent[] {
+    const events: ChatStreamEvent[] = [];
+    for (const event of this.#sse.push(bytes)) this.#handle(event.data, events);
+    return events;
+  }
+
+  end(): ChatStreamEvent[] {
+    const events: ChatStreamEvent[] = [];
+    for (const event of this.#sse.end()) this.#handle(event.data, events);
+    if (this.#think !== undefined) pushSplit(events, this.#think.end());
+    if (!this.#sawDone && !this.#sawFinish) {
+      throw new NemotronError('STREAM_INTERRUPTED', 'the server ended the stream before it was complete (no finish_reason and no [DONE])');
+    }
+    return events;
+  }
+
+  #handle(data: string, events: ChatStreamEvent[]): void {
+    if (this.#sawDone) return;
+    if (data === '[DONE]') {
+      this.#sawDone = true;
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      throw new NemotronError('MALFORMED_RESPONSE', `the stream carried a chunk that is not JSON: ${JSON.stringify(data.slice(0, 120))}`);
+    }
+    if (isErrorPayload(json)) {
+      const message = errorPayloadMessage(json);
+      throw new NemotronError('STREAM_ERROR', `the server reported an error mid-stream: ${message}`, { serverMessage: message });
+    }
+    const parsed = chatChunkSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new NemotronError('MALFORMED_RESPONSE', `the stream carried a malformed chunk (${describeIssues(parsed.error)})`, {
+        cause: parsed.error,
+      });
+    }
+    const chunk = parsed.data;
+    for (const choice of chunk.choices) {
+      if ((choice.index ?? 0) !== 0) continue;
+      const delta = choice.delta;
+      if (delta !== null && delta !== undefined) {
+        const reasoning = delta.reasoning_content ?? delta.reasoning;
+        if (reasoning !== null && reasoning !== undefined && reasoning.length > 0) events.push({ type: 'reasoning', text: reasoning });
+        const content = delta.content;
+        if (content !== null && content !== undefined && content.length > 0) {
+          if (this.#think === undefined) events.push({ type: 'content', text: content });
+          else pushSplit(events, this.#think.push(content));
+        }
+        if (delta.tool_calls !== null && delta.tool_calls !== undefined) {
+          for (const call of delta.tool_calls) {
+            events.push({
+              type: 'tool-call',
+              index: call.index,
+              id: call.id ?? undefined,
+              name: call.function?.name ?? undefined,
+              argumentsFragment: call.function?.arguments ?? '',
+            });
+          }
+        }
+      }
+      if (choice.finish_reason !== null && choice.finish_reason !== undefined) {
+        if (this.#think !== undefined) pushSplit(events, this.#think.end());
+        this.#sawFinish = true;
+        events.push({ type: 'finish', finishReason: choice.finish_reason });
+      }
+    }
+    const usage = chunk.usage;
+    if (usage !== null && usage !== undefined) {
+      events.push({
+        type: 'usage',
+        usage: {
+          promptTokens: usage.prompt_tokens,
+          completionTokens: usage.completion_tokens,
+          totalTokens: usage.total_tokens ?? usage.prompt_tokens + usage.completion_tokens,
+        },
+      });
+    }
+  }
+}
