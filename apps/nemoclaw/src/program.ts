@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { NemoclawCliError } from './cli-error.js';
+import { createDoctorCommand } from './commands/doctor.js';
+import { createRunCommand } from './commands/run.js';
 
 /** Exit codes of the `nemoclaw` command itself (a sandboxed command's own code passes through). */
 export const cliExitCodes = {
@@ -15,6 +17,8 @@ export function createProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError()
     .exitOverride();
+  program.addCommand(createRunCommand());
+  program.addCommand(createDoctorCommand());
   return program;
 }
 
