@@ -7,8 +7,22 @@
 
 export { type EntityType, entityTypes } from './entity-types.js';
 export { hostPatternProblem, isLoopbackHost } from './host-pattern.js';
+export { policyJsonSchema, policyJsonSchemaId } from './json-schema.js';
 export { loadPolicyFile, maximumExtendsDepth, type PolicyLoadOptions, parsePolicy } from './load-policy.js';
 export { mergeRules, notInheritedKeys } from './merge-policies.js';
+export {
+  type ImportedPolicy,
+  type ImportNote,
+  type ImportOptions,
+  importOpenShellPolicy,
+} from './openshell-import.js';
+export {
+  type ChangeClass,
+  diffPolicies,
+  domainClasses,
+  type PolicyChange,
+  type PolicyDiff,
+} from './policy-diff.js';
 export {
   formatDiagnostic,
   formatKeyPath,
