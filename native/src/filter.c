@@ -1,0 +1,237 @@
+/* seccomp filter built with libseccomp. Default action: allow; listed calls fail with EPERM
+ * (clone3 with ENOSYS so that libcs fall back to clone, whose flags we can inspect). A syscall
+ * made through another ABI (ia32 via int 0x80, x32) kills the process: the filter only knows the
+ * native architecture, so such calls hit the "bad architecture" action. */
+#define _GNU_SOURCE
+#include "filter.h"
+
+#include <errno.h>
+#include <linux/netlink.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef TIOCLINUX
+#define TIOCLINUX 0x541C
+#endif
+
+enum kind {
+	ALWAYS,      /* every call fails */
+	CLONE_NS,    /* clone with any CLONE_NEW* flag */
+	PERSONALITY, /* personality other than 0 (PER_LINUX) and 0xffffffff (query) */
+	SOCKET,      /* families other than AF_INET, AF_INET6, AF_NETLINK/NETLINK_ROUTE (and AF_UNIX if allowed) */
+	IOCTL_TTY,   /* ioctl TIOCSTI and TIOCLINUX */
+	ENOSYS_ALWAYS,
+};
+
+struct entry {
+	const char *name;
+	enum kind kind;
+	bool strict_only;
+};
+
+/* Keep in sync with the tables in native/README.md. */
+static const struct entry profile[] = {
+	{"ptrace", ALWAYS, false},
+	{"process_vm_readv", ALWAYS, false},
+	{"process_vm_writev", ALWAYS, false},
+	{"bpf", ALWAYS, false},
+	{"perf_event_open", ALWAYS, false},
+	{"keyctl", ALWAYS, false},
+	{"add_key", ALWAYS, false},
+	{"request_key", ALWAYS, false},
+	{"io_uring_setup", ALWAYS, false},
+	{"io_uring_enter", ALWAYS, false},
+	{"io_uring_register", ALWAYS, false},
+	{"userfaultfd", ALWAYS, false},
+	{"mount", ALWAYS, false},
+	{"umount2", ALWAYS, false},
+	{"fsopen", ALWAYS, false},
+	{"fsconfig", ALWAYS, false},
+	{"fsmount", ALWAYS, false},
+	{"fspick", ALWAYS, false},
+	{"move_mount", ALWAYS, false},
+	{"open_tree", ALWAYS, false},
+	{"open_tree_attr", ALWAYS, false},
+	{"pivot_root", ALWAYS, false},
+	{"mount_setattr", ALWAYS, false},
+	{"setns", ALWAYS, false},
+	{"unshare", ALWAYS, false},
+	{"clone", CLONE_NS, false},
+	{"clone3", ENOSYS_ALWAYS, false},
+	{"kexec_load", ALWAYS, false},
+	{"kexec_file_load", ALWAYS, false},
+	{"init_module", ALWAYS, false},
+	{"finit_module", ALWAYS, false},
+	{"delete_module", ALWAYS, false},
+	{"swapon", ALWAYS, false},
+	{"swapoff", ALWAYS, false},
+	{"reboot", ALWAYS, false},
+	{"acct", ALWAYS, false},
+	{"personality", PERSONALITY, false},
+	{"socket", SOCKET, false},
+	{"quotactl", ALWAYS, false},
+	{"quotactl_fd", ALWAYS, false},
+	{"lookup_dcookie", ALWAYS, false},
+	{"ioperm", ALWAYS, false},
+	{"iopl", ALWAYS, false},
+	{"name_to_handle_at", ALWAYS, false},
+	{"open_by_handle_at", ALWAYS, false},
+	/* strict */
+	{"memfd_create", ALWAYS, true},
+	{"memfd_secret", ALWAYS, true},
+	{"execveat", ALWAYS, true},
+	{"pidfd_open", ALWAYS, true},
+	{"pidfd_getfd", ALWAYS, true},
+	{"pidfd_send_signal", ALWAYS, true},
+	{"process_madvise", ALWAYS, true},
+	{"kcmp", ALWAYS, true},
+	{"chroot", ALWAYS, true},
+	{"vhangup", ALWAYS, true},
+	{"uselib", ALWAYS, true},
+	{"sysfs", ALWAYS, true},
+	{"ustat", ALWAYS, true},
+	{"ioctl", IOCTL_TTY, true},
+};
+
+/* System calls newer than the libseccomp this was built with (same number on every 64-bit arch
+ * using the generic table and on x86_64). */
+static const struct {
+	const char *name;
+	int number;
+} newer[] = {
+	{"open_tree_attr", 467},
+};
+
+static int resolve(const char *name)
+{
+	int number = seccomp_syscall_resolve_name(name);
+	if (number != __NR_SCMP_ERROR)
+		return number;
+#if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv)
+	for (size_t index = 0; index < sizeof newer / sizeof newer[0]; index++)
+		if (strcmp(newer[index].name, name) == 0)
+			return newer[index].number;
+#endif
+	return __NR_SCMP_ERROR;
+}
+
+static bool listed(char **list, size_t count, const char *name)
+{
+	for (size_t index = 0; index < count; index++)
+		if (strcmp(list[index], name) == 0)
+			return true;
+	return false;
+}
+
+static void add(scmp_filter_ctx context, uint32_t action, int number, const char *name, size_t *rules,
+		unsigned count, const struct scmp_arg_cmp *comparisons)
+{
+	int result = seccomp_rule_add_array(context, action, number, count, comparisons);
+	if (result < 0)
+		fail(EXIT_SECCOMP, "seccomp", "adding the rule for %s: %s", name, strerror(-result));
+	(*rules)++;
+}
+
+static void add_entry(scmp_filter_ctx context, const struct entry *entry, int number, const struct plan *plan,
+		      size_t *rules)
+{
+	const uint32_t deny = SCMP_ACT_ERRNO(EPERM);
+	switch (entry->kind) {
+	case ALWAYS:
+		add(context, deny, number, entry->name, rules, 0, NULL);
+		break;
+	case ENOSYS_ALWAYS:
+		add(context, SCMP_ACT_ERRNO(ENOSYS), number, entry->name, rules, 0, NULL);
+		break;
+	case CLONE_NS: {
+		/* clone(flags, ...) on every architecture libseccomp supports keeps flags in argument 0. */
+		static const unsigned long flags[] = {CLONE_NEWNS,  CLONE_NEWCGROUP, CLONE_NEWUTS,
+						      CLONE_NEWIPC, CLONE_NEWUSER,   CLONE_NEWPID, CLONE_NEWNET};
+		for (size_t index = 0; index < sizeof flags / sizeof flags[0]; index++) {
+			struct scmp_arg_cmp test = SCMP_A0_64(SCMP_CMP_MASKED_EQ, flags[index], flags[index]);
+			add(context, deny, number, entry->name, rules, 1, &test);
+		}
+		break;
+	}
+	case PERSONALITY: {
+		/* Deny every value whose low 32 bits (the kernel takes an unsigned int) are neither all
+		 * zeros (PER_LINUX) nor all ones (the query). Such a value has two adjacent bits that
+		 * differ, so one rule per adjacent pair and order covers it exactly; libseccomp allows
+		 * only one comparison per argument and rule, hence this shape. */
+		for (unsigned bit = 0; bit < 31; bit++) {
+			struct scmp_arg_cmp low = SCMP_A0_64(SCMP_CMP_MASKED_EQ, 3ULL << bit, 1ULL << bit);
+			struct scmp_arg_cmp high = SCMP_A0_64(SCMP_CMP_MASKED_EQ, 3ULL << bit, 2ULL << bit);
+			add(context, deny, number, entry->name, rules, 1, &low);
+			add(context, deny, number, entry->name, rules, 1, &high);
+		}
+		break;
+	}
+	case SOCKET: {
+		/* socket(int family, int type, int protocol): compare the low 32 bits only, as the kernel does. */
+		for (unsigned family = 0; family < 64; family++) {
+			if (family == AF_INET || family == AF_INET6 || family == AF_NETLINK)
+				continue;
+			if (family == AF_UNIX && plan->seccomp.allow_unix_sockets)
+				continue;
+			struct scmp_arg_cmp test = SCMP_A0_32(SCMP_CMP_EQ, family);
+			add(context, deny, number, entry->name, rules, 1, &test);
+		}
+		struct scmp_arg_cmp beyond = SCMP_A0_32(SCMP_CMP_GE, 64);
+		add(context, deny, number, entry->name, rules, 1, &beyond);
+		struct scmp_arg_cmp netlink[2] = {SCMP_A0_32(SCMP_CMP_EQ, AF_NETLINK),
+						  SCMP_A2_32(SCMP_CMP_NE, NETLINK_ROUTE)};
+		add(context, deny, number, entry->name, rules, 2, netlink);
+		break;
+	}
+	case IOCTL_TTY: {
+		struct scmp_arg_cmp sti = SCMP_A1_32(SCMP_CMP_EQ, TIOCSTI);
+		struct scmp_arg_cmp linux_ioctl = SCMP_A1_32(SCMP_CMP_EQ, TIOCLINUX);
+		add(context, deny, number, entry->name, rules, 1, &sti);
+		add(context, deny, number, entry->name, rules, 1, &linux_ioctl);
+		break;
+	}
+	}
+}
+
+scmp_filter_ctx filter_build(const struct plan *plan, size_t *rule_count)
+{
+	*rule_count = 0;
+	for (size_t index = 0; index < plan->seccomp.allow_count; index++)
+		if (resolve(plan->seccomp.allow[index]) == __NR_SCMP_ERROR)
+			fail(EXIT_BAD_PLAN, "plan", "seccomp.allow: unknown system call \"%s\"", plan->seccomp.allow[index]);
+	for (size_t index = 0; index < plan->seccomp.deny_count; index++)
+		if (resolve(plan->seccomp.deny[index]) == __NR_SCMP_ERROR)
+			fail(EXIT_BAD_PLAN, "plan", "seccomp.deny: unknown system call \"%s\"", plan->seccomp.deny[index]);
+
+	scmp_filter_ctx context = seccomp_init(SCMP_ACT_ALLOW);
+	if (!context)
+		fail(EXIT_SECCOMP, "seccomp", "seccomp_init failed");
+	if (seccomp_attr_set(context, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0)
+		fail(EXIT_SECCOMP, "seccomp", "cannot make foreign-architecture system calls fatal");
+	(void)seccomp_attr_set(context, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+
+	for (size_t index = 0; index < sizeof profile / sizeof profile[0]; index++) {
+		const struct entry *entry = &profile[index];
+		if (entry->strict_only && !plan->seccomp.strict)
+			continue;
+		if (listed(plan->seccomp.allow, plan->seccomp.allow_count, entry->name) ||
+		    listed(plan->seccomp.deny, plan->seccomp.deny_count, entry->name))
+			continue;
+		int number = resolve(entry->name);
+		if (number == __NR_SCMP_ERROR || number < 0)
+			continue; /* not a system call on this architecture (e.g. ioperm on arm64) */
+		add_entry(context, entry, number, plan, rule_count);
+	}
+	for (size_t index = 0; index < plan->seccomp.deny_count; index++) {
+		int number = resolve(plan->seccomp.deny[index]);
+		if (number >= 0) /* a negative number: known to libseccomp but absent on this architecture */
+			add(context, SCMP_ACT_ERRNO(EPERM), number, plan->seccomp.deny[index], rule_count, 0, NULL);
+	}
+	return context;
+}

@@ -1,0 +1,242 @@
+/* PID 1 of the sandbox: sets up the mount namespace (private propagation, /proc, /tmp, deny
+ * masks, read-only binds), the hostname and loopback, the bridge listener, then forks the command
+ * and stays as its reaper: it forwards signals that come from the launcher (outside the PID
+ * namespace), relays bridge connections, and exits with the command's status. The command cannot
+ * signal it (init ignores signals from inside without a handler; Landlock scopes signals) or
+ * ptrace it (seccomp, and Landlock forbids ptrace of a less-sandboxed process). */
+#define _GNU_SOURCE
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV 0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#endif
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+
+struct nc_mount_attr {
+	uint64_t attr_set;
+	uint64_t attr_clr;
+	uint64_t propagation;
+	uint64_t userns_fd;
+};
+
+/* Attaches a detached mount (from open_tree) onto the object fd target refers to, read-only. */
+static int attach_read_only(int tree, int target, bool recursive)
+{
+	struct nc_mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+		return -errno;
+	if (syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Masks one deny path. The path is resolved once (following symlinks, before the command runs)
+ * into an O_PATH fd, and the mask is mounted onto exactly that object through /proc/self/fd. */
+static void mask_path(const char *path)
+{
+	int target = open(path, O_PATH | O_CLOEXEC);
+	if (target < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return; /* nothing there to protect */
+		fail(EXIT_MOUNT, "mount", "deny %s: %s", path, strerror(errno));
+	}
+	struct stat status;
+	if (fstat(target, &status) < 0)
+		fail(EXIT_MOUNT, "mount", "deny %s: %s", path, strerror(errno));
+	char through[64];
+	snprintf(through, sizeof through, "/proc/self/fd/%d", target);
+	if (S_ISDIR(status.st_mode)) {
+		/* An empty, read-only tmpfs with mode 000: nothing to read, list or write. */
+		if (mount("tmpfs", through, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=000,size=4k") < 0)
+			fail(EXIT_MOUNT, "mount", "deny %s: tmpfs: %s", path, strerror(errno));
+	} else {
+		/* /dev/null over a file (read-only when the kernel has the new mount API). */
+		int tree = (int)syscall(SYS_open_tree, AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | O_CLOEXEC);
+		int result = tree >= 0 ? attach_read_only(tree, target, false) : -errno;
+		if (tree >= 0)
+			close(tree);
+		if (result == -ENOSYS) {
+			if (mount("/dev/null", through, NULL, MS_BIND, NULL) < 0)
+				fail(EXIT_MOUNT, "mount", "deny %s: bind /dev/null: %s", path, strerror(errno));
+		} else if (result < 0) {
+			fail(EXIT_MOUNT, "mount", "deny %s: bind /dev/null: %s", path, strerror(-result));
+		}
+	}
+	close(target);
+}
+
+/* Re-binds a path onto itself read-only (with everything mounted beneath it). */
+static void bind_read_only(const char *path)
+{
+	int target = open(path, O_PATH | O_CLOEXEC);
+	if (target < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return;
+		fail(EXIT_MOUNT, "mount", "read_only_binds %s: %s", path, strerror(errno));
+	}
+	int tree = (int)syscall(SYS_open_tree, target, "", OPEN_TREE_CLONE | AT_RECURSIVE | AT_EMPTY_PATH | O_CLOEXEC);
+	int result = tree >= 0 ? attach_read_only(tree, target, true) : -errno;
+	if (tree >= 0)
+		close(tree);
+	if (result == -ENOSYS) {
+		/* Kernels before 5.12: classic bind then remount through the path (no other process of
+		 * the sandbox exists yet, so nothing inside can swap it). */
+		char through[64];
+		snprintf(through, sizeof through, "/proc/self/fd/%d", target);
+		if (mount(through, through, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+		    mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+			result = -errno;
+		else
+			result = 0;
+	}
+	if (result < 0)
+		fail(EXIT_MOUNT, "mount", "read_only_binds %s: %s", path, strerror(-result));
+	close(target);
+}
+
+static void setup_mounts(const struct plan *plan)
+{
+	if (!plan->ns.mount)
+		return;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		fail(EXIT_MOUNT, "mount", "making / private: %s", strerror(errno));
+	if (plan->fs.proc && mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		fail(EXIT_MOUNT, "mount", "proc on /proc: %s%s", strerror(errno),
+		     errno == EPERM ? " (a container that masks parts of /proc forbids a new procfs; run on the host or set filesystem.proc false)" : "");
+	if (plan->fs.private_tmp && mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+		fail(EXIT_MOUNT, "mount", "tmpfs on /tmp: %s", strerror(errno));
+	for (size_t index = 0; index < plan->fs.read_only_bind_count; index++)
+		bind_read_only(plan->fs.read_only_binds[index]);
+	for (size_t index = 0; index < plan->fs.deny_count; index++)
+		mask_path(plan->fs.deny[index]);
+}
+
+int loopback_up(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	struct ifreq request;
+	memset(&request, 0, sizeof request);
+	strcpy(request.ifr_name, "lo");
+	int result = 0;
+	if (ioctl(fd, SIOCGIFFLAGS, &request) < 0)
+		result = -errno;
+	else {
+		request.ifr_flags |= IFF_UP | IFF_RUNNING;
+		if (ioctl(fd, SIOCSIFFLAGS, &request) < 0)
+			result = -errno;
+	}
+	close(fd);
+	return result;
+}
+
+static int command_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_SETUP;
+}
+
+void run_init(struct launch *launch)
+{
+	const struct plan *plan = &launch->plan;
+	/* Die with the launcher; if it already died, the pipe reports a hang-up. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		fail(EXIT_SETUP, "pdeathsig", "%s", strerror(errno));
+	struct pollfd parent = {.fd = launch->parent_alive, .events = POLLIN};
+	if (poll(&parent, 1, 0) > 0)
+		_exit(EXIT_SETUP);
+	if (!plan->ns.pid)
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+	setup_mounts(plan);
+	if (plan->hostname && sethostname(plan->hostname, strlen(plan->hostname)) < 0)
+		fail(EXIT_NAMESPACE, "uts", "sethostname: %s", strerror(errno));
+	if (plan->ns.net) {
+		int result = loopback_up();
+		if (result < 0)
+			fail(EXIT_NAMESPACE, "net", "bringing lo up: %s", strerror(-result));
+	}
+	int listener = plan->bridge.enabled ? bridge_listen(plan) : -1;
+
+	sigset_t signals;
+	sigprocmask(SIG_BLOCK, NULL, &signals); /* blocked by the launcher before fork */
+	int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (signal_fd < 0)
+		fail(EXIT_SETUP, "signals", "signalfd: %s", strerror(errno));
+
+	fflush(NULL);
+	pid_t command = fork();
+	if (command < 0)
+		fail(EXIT_SETUP, "fork", "%s", strerror(errno));
+	if (command == 0)
+		run_command(launch);
+	if (launch->pty_slave >= 0)
+		close(launch->pty_slave);
+	close(launch->parent_alive);
+
+	struct pollfd fds[2 + 2 * 256];
+	for (;;) {
+		fds[0] = (struct pollfd){.fd = signal_fd, .events = POLLIN};
+		fds[1] = (struct pollfd){.fd = listener, .events = POLLIN};
+		size_t bridged = listener >= 0 ? bridge_poll_fill(fds + 2, sizeof fds / sizeof fds[0] - 2) : 0;
+		if (poll(fds, 2 + bridged, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fail(EXIT_SETUP, "init", "poll: %s", strerror(errno));
+		}
+		if (fds[0].revents & POLLIN) {
+			struct signalfd_siginfo info;
+			while (read(signal_fd, &info, sizeof info) == sizeof info) {
+				if (info.ssi_signo == SIGCHLD) {
+					int status;
+					pid_t reaped;
+					while ((reaped = waitpid(-1, &status, WNOHANG)) > 0)
+						if (reaped == command)
+							_exit(command_status(status)); /* the kernel kills the rest of the namespace */
+				} else if (!plan->ns.pid || info.ssi_pid == 0) {
+					/* Only from the launcher (outside the namespace: sender pid 0 here). */
+					kill(command, (int)info.ssi_signo);
+				}
+			}
+		}
+		if (listener >= 0) {
+			if (fds[1].revents & POLLIN)
+				bridge_accept(launch, listener);
+			bridge_poll_handle(fds + 2, bridged);
+		}
+	}
+}

@@ -1,0 +1,403 @@
+/* nemoclaw-sandbox-exec: runs one command inside the sandbox a launch plan describes
+ * (native/PLAN.md; the order of operations is explained in native/README.md).
+ *
+ * This file is the launcher process itself: it reads and validates the plan, builds the seccomp
+ * filter, creates the namespaces, forks PID 1 of the new PID namespace, and then waits: it
+ * forwards signals, enforces wall_seconds, relays the pty, and exits with the command's status. */
+#define _GNU_SOURCE
+#include "filter.h"
+#include "landlock.h"
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define PLAN_MAX_BYTES (4 << 20)
+
+static const int forwarded_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+
+static struct termios saved_terminal;
+static bool terminal_saved;
+
+static void usage(FILE *stream)
+{
+	fprintf(stream, "usage: " LAUNCHER_NAME " [--plan-fd N]   run the plan read from fd N (default 3)\n"
+			"       " LAUNCHER_NAME " --probe         print what this kernel can enforce (JSON)\n"
+			"       " LAUNCHER_NAME " --version\n"
+			"The plan format is native/PLAN.md.\n");
+}
+
+static char *read_plan(int fd, size_t *length)
+{
+	size_t capacity = 16384, used = 0;
+	char *text = malloc(capacity);
+	if (!text)
+		fail(EXIT_SETUP, "plan", "out of memory");
+	for (;;) {
+		if (used == capacity) {
+			if (capacity >= PLAN_MAX_BYTES)
+				fail(EXIT_BAD_PLAN, "plan", "larger than %d bytes", PLAN_MAX_BYTES);
+			capacity *= 2;
+			char *grown = realloc(text, capacity);
+			if (!grown)
+				fail(EXIT_SETUP, "plan", "out of memory");
+			text = grown;
+		}
+		ssize_t got = read(fd, text + used, capacity - used);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			fail(EXIT_BAD_PLAN, "plan", "reading fd %d: %s", fd, strerror(errno));
+		if (got == 0)
+			break;
+		used += (size_t)got;
+	}
+	close(fd);
+	*length = used;
+	return text;
+}
+
+static void restore_terminal(void)
+{
+	if (terminal_saved)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_terminal);
+}
+
+static void open_pty(struct launch *launch, int *master)
+{
+	*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0)
+		fail(EXIT_SETUP, "pty", "posix_openpt: %s", strerror(errno));
+	char name[128];
+	if (grantpt(*master) < 0 || unlockpt(*master) < 0 || ptsname_r(*master, name, sizeof name) != 0)
+		fail(EXIT_SETUP, "pty", "preparing the pseudo-terminal: %s", strerror(errno));
+	launch->pty_slave = open(name, O_RDWR | O_NOCTTY);
+	if (launch->pty_slave < 0)
+		fail(EXIT_SETUP, "pty", "opening %s: %s", name, strerror(errno));
+	struct winsize size;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0)
+		ioctl(*master, TIOCSWINSZ, &size);
+	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_terminal) == 0) {
+		tcsetattr(launch->pty_slave, TCSANOW, &saved_terminal);
+		struct termios raw = saved_terminal;
+		cfmakeraw(&raw);
+		if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0) {
+			terminal_saved = true;
+			atexit(restore_terminal);
+		}
+	}
+}
+
+static void create_namespaces(const struct plan *plan)
+{
+	int flags = 0;
+	if (plan->ns.user)
+		flags |= CLONE_NEWUSER;
+	if (plan->ns.mount)
+		flags |= CLONE_NEWNS;
+	if (plan->ns.pid)
+		flags |= CLONE_NEWPID;
+	if (plan->ns.net)
+		flags |= CLONE_NEWNET;
+	if (plan->ns.ipc)
+		flags |= CLONE_NEWIPC;
+	if (plan->ns.uts)
+		flags |= CLONE_NEWUTS;
+	if (plan->ns.cgroup)
+		flags |= CLONE_NEWCGROUP;
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	if (flags && unshare(flags) < 0) {
+		int error = errno;
+		const char *why = (error == EPERM || error == EACCES || error == ENOSPC) ? userns_restriction() : NULL;
+		fail(EXIT_NAMESPACE, "namespaces", "unshare: %s%s%s%s", strerror(error), why ? " (" : "", why ? why : "",
+		     why ? ")" : "");
+	}
+	if (!plan->ns.user)
+		return;
+	/* Map the caller's ids to the same ids inside: the command keeps its identity (file ownership,
+	 * $HOME) and is not root in the namespace unless the caller is root outside. */
+	char line[64];
+	int result = write_file("/proc/self/setgroups", "deny");
+	if (result < 0 && result != -ENOENT)
+		goto map_failed_setgroups;
+	snprintf(line, sizeof line, "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+	if ((result = write_file("/proc/self/uid_map", line)) < 0) {
+		const char *why = userns_restriction();
+		fail(EXIT_NAMESPACE, "namespaces", "writing /proc/self/uid_map: %s%s%s%s", strerror(-result),
+		     why ? " (" : "", why ? why : "", why ? ")" : "");
+	}
+	snprintf(line, sizeof line, "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+	if ((result = write_file("/proc/self/gid_map", line)) < 0)
+		fail(EXIT_NAMESPACE, "namespaces", "writing /proc/self/gid_map: %s", strerror(-result));
+	return;
+map_failed_setgroups:
+	fail(EXIT_NAMESPACE, "namespaces", "writing /proc/self/setgroups: %s", strerror(-result));
+}
+
+static int exit_status_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_SETUP;
+}
+
+/* Copies what is readable from one fd to another; returns false at EOF or on error. */
+static bool pump(int from, int to)
+{
+	char buffer[16384];
+	ssize_t got = read(from, buffer, sizeof buffer);
+	if (got < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (got <= 0)
+		return false;
+	for (ssize_t done = 0; done < got;) {
+		ssize_t written = write(to, buffer + done, (size_t)(got - done));
+		if (written < 0 && errno == EINTR)
+			continue;
+		if (written < 0 && errno == EAGAIN) {
+			struct pollfd wait_for = {.fd = to, .events = POLLOUT};
+			poll(&wait_for, 1, 1000);
+			continue;
+		}
+		if (written <= 0)
+			return false;
+		done += written;
+	}
+	return true;
+}
+
+/* The launcher after the fork: forwards signals to PID 1, enforces the wall clock, relays the
+ * pty, and returns the exit code. */
+static int supervise(const struct plan *plan, pid_t init, int master)
+{
+	sigset_t signals;
+	sigemptyset(&signals);
+	sigaddset(&signals, SIGCHLD);
+	for (size_t index = 0; index < sizeof forwarded_signals / sizeof forwarded_signals[0]; index++)
+		sigaddset(&signals, forwarded_signals[index]);
+	int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (signal_fd < 0) {
+		kill(init, SIGKILL);
+		fail(EXIT_SETUP, "signals", "signalfd: %s", strerror(errno));
+	}
+	int timer = -1;
+	if (plan->wall_seconds) {
+		timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		struct itimerspec when = {.it_value = {.tv_sec = (time_t)plan->wall_seconds}};
+		if (timer < 0 || timerfd_settime(timer, 0, &when, NULL) < 0) {
+			kill(init, SIGKILL);
+			fail(EXIT_SETUP, "wall", "timerfd: %s", strerror(errno));
+		}
+	}
+	bool stdin_open = master >= 0;
+	bool killed_by_wall = false;
+	int status = 0;
+	for (;;) {
+		struct pollfd fds[4] = {{.fd = signal_fd, .events = POLLIN},
+					{.fd = timer, .events = POLLIN},
+					{.fd = master, .events = POLLIN},
+					{.fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN}};
+		if (poll(fds, 4, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			kill(init, SIGKILL);
+			fail(EXIT_SETUP, "supervise", "poll: %s", strerror(errno));
+		}
+		if (fds[1].revents & POLLIN) {
+			uint64_t expirations;
+			if (read(timer, &expirations, sizeof expirations) > 0 && !killed_by_wall) {
+				report("wall", "time limit of %lu s reached: killing the sandbox", plan->wall_seconds);
+				killed_by_wall = true;
+				kill(init, SIGKILL);
+			}
+		}
+		if (fds[2].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (!pump(master, STDOUT_FILENO))
+				master = -1; /* EIO: every slave fd is closed */
+		}
+		if (fds[3].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (!pump(STDIN_FILENO, master)) {
+				stdin_open = false;
+				struct termios settings;
+				/* End of input: send the EOF character so a reading command sees it. */
+				if (tcgetattr(master, &settings) == 0) {
+					char eof = (char)settings.c_cc[VEOF];
+					ssize_t written = write(master, &eof, 1);
+					(void)written;
+				}
+			}
+		}
+		if (fds[0].revents & POLLIN) {
+			struct signalfd_siginfo info;
+			bool done = false;
+			while (read(signal_fd, &info, sizeof info) == sizeof info) {
+				int number = (int)info.ssi_signo;
+				if (number == SIGCHLD) {
+					if (waitpid(init, &status, WNOHANG) == init)
+						done = true;
+				} else if (number == SIGWINCH && master >= 0) {
+					struct winsize size;
+					if (ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0)
+						ioctl(master, TIOCSWINSZ, &size); /* the kernel signals the pty's foreground group */
+				} else {
+					kill(init, number);
+				}
+			}
+			if (done)
+				break;
+		}
+	}
+	if (master >= 0) {
+		/* The command is gone: copy what it wrote last. */
+		fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+		while (pump(master, STDOUT_FILENO)) {
+			struct pollfd more = {.fd = master, .events = POLLIN};
+			if (poll(&more, 1, 0) <= 0 || !(more.revents & POLLIN))
+				break;
+		}
+	}
+	return exit_status_of(status);
+}
+
+static void open_bridge_directory(struct launch *launch)
+{
+	const char *path = launch->plan.bridge.unix_socket;
+	const char *slash = strrchr(path, '/');
+	char directory[PATH_MAX];
+	size_t length = slash == path ? 1 : (size_t)(slash - path);
+	memcpy(directory, path, length);
+	directory[length] = '\0';
+	launch->bridge_name = slash + 1;
+	if (launch->bridge_name[0] == '\0')
+		fail(EXIT_BAD_PLAN, "plan", "bridge.unix_socket must name a socket, got \"%s\"", path);
+	/* Held open so that PID 1 reaches the proxy's socket even if /tmp or a parent is masked inside. */
+	launch->bridge_directory = open(directory, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (launch->bridge_directory < 0)
+		fail(EXIT_SETUP, "bridge", "opening %s: %s", directory, strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	int plan_fd = 3;
+	for (int index = 1; index < argc; index++) {
+		const char *argument = argv[index];
+		if (strcmp(argument, "--probe") == 0)
+			return run_probe();
+		if (strcmp(argument, "--version") == 0) {
+			printf(LAUNCHER_NAME " %s\n", LAUNCHER_VERSION);
+			return 0;
+		}
+		if (strcmp(argument, "--help") == 0 || strcmp(argument, "-h") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		const char *value = NULL;
+		if (strcmp(argument, "--plan-fd") == 0 && index + 1 < argc)
+			value = argv[++index];
+		else if (strncmp(argument, "--plan-fd=", 10) == 0)
+			value = argument + 10;
+		if (!value) {
+			usage(stderr);
+			fail(EXIT_BAD_PLAN, "usage", "unknown argument \"%s\"", argument);
+		}
+		char *end;
+		errno = 0;
+		long number = strtol(value, &end, 10);
+		if (errno || *end || end == value || number < 0 || number > INT_MAX)
+			fail(EXIT_BAD_PLAN, "usage", "--plan-fd needs a file descriptor number, got \"%s\"", value);
+		plan_fd = (int)number;
+	}
+
+	/* 1. Read and validate the whole plan before touching anything. */
+	static struct launch launch = {.pty_slave = -1, .bridge_directory = -1, .parent_alive = -1};
+	if (fcntl(plan_fd, F_GETFD) < 0)
+		fail(EXIT_BAD_PLAN, "plan", "file descriptor %d is not open (pass the plan on --plan-fd)", plan_fd);
+	size_t length;
+	char *text = read_plan(plan_fd, &length);
+	char error[512];
+	if (plan_parse(text, length, plan_fd, &launch.plan, error, sizeof error) < 0)
+		fail(EXIT_BAD_PLAN, "plan", "%s", error);
+	free(text);
+	struct plan *plan = &launch.plan;
+
+	launch.kernel_abi = landlock_kernel_abi();
+	launch.abi = landlock_effective_abi(plan, launch.kernel_abi);
+	char missing[LANDLOCK_MAX_MISSING][256];
+	launch.missing_count = landlock_missing(plan, launch.abi, missing);
+	if (launch.missing_count && plan->landlock.hard_requirement) {
+		char line[1800] = "";
+		for (size_t index = 0; index < launch.missing_count; index++) {
+			strncat(line, index ? "; " : "", sizeof line - strlen(line) - 1);
+			strncat(line, missing[index], sizeof line - strlen(line) - 1);
+		}
+		fail(EXIT_LANDLOCK, "landlock", "hard_requirement not met: %s", line);
+	}
+	for (size_t index = 0; index < launch.missing_count; index++)
+		report("best_effort", "%s", missing[index]);
+
+	launch.filter = filter_build(plan, &launch.filter_rules);
+	if (plan->bridge.enabled)
+		open_bridge_directory(&launch);
+
+	/* 2. Die with our parent (the supervisor). */
+	pid_t parent = getppid();
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		fail(EXIT_SETUP, "pdeathsig", "%s", strerror(errno));
+	if (getppid() != parent)
+		fail(EXIT_SETUP, "pdeathsig", "the parent process exited during start-up");
+
+	/* Signals arrive through signalfd from now on (PID 1 inherits the mask and does the same). */
+	sigset_t signals;
+	sigemptyset(&signals);
+	sigaddset(&signals, SIGCHLD);
+	for (size_t index = 0; index < sizeof forwarded_signals / sizeof forwarded_signals[0]; index++)
+		sigaddset(&signals, forwarded_signals[index]);
+	sigprocmask(SIG_BLOCK, &signals, NULL);
+
+	int master = -1;
+	if (plan->pty)
+		open_pty(&launch, &master);
+
+	/* 3. Namespaces. */
+	create_namespaces(plan);
+
+	int alive[2];
+	if (pipe2(alive, O_CLOEXEC) < 0)
+		fail(EXIT_SETUP, "fork", "pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid_t init = fork();
+	if (init < 0)
+		fail(EXIT_SETUP, "fork", "%s", strerror(errno));
+	if (init == 0) {
+		close(alive[1]);
+		if (master >= 0)
+			close(master);
+		launch.parent_alive = alive[0];
+		run_init(&launch);
+	}
+	close(alive[0]);
+	if (launch.pty_slave >= 0)
+		close(launch.pty_slave);
+	seccomp_release(launch.filter);
+	int code = supervise(plan, init, master);
+	restore_terminal();
+	return code;
+}
