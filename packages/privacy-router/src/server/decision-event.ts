@@ -1,0 +1,42 @@
+import type { ClientApi } from '../route/conversation-id.js';
+import type { RouteReason } from '../route/decide-route.js';
+
+/**
+ * What the router reports for every request it routed (or blocked), once the response is over.
+ * Carries entity types and counts, never a matched value, a prompt, or a key.
+ */
+export interface RouteDecisionEvent {
+  /** ISO time the request arrived. */
+  time: string;
+  /** The router's id for the request (also in the `x-nemoclaw-request-id` header). */
+  requestId: string;
+  /** The client API called. */
+  api: ClientApi;
+  /** The provider id the request went to, or `block`. */
+  route: string;
+  /** The provider, when forwarded. */
+  provider?: { id: string; kind: string; local: boolean; host: string } | undefined;
+  /** Whether reversible redaction applied. */
+  redact: boolean;
+  /** How many values were replaced by placeholders. */
+  redactedValues: number;
+  /** Why (types and counts, rule index, basis). */
+  reason: RouteReason;
+  /** The same as the `x-nemoclaw-reason` header. */
+  reasonText: string;
+  /** Whether the conversation is pinned to a local provider. */
+  sticky: boolean;
+  /** A one-way digest of the conversation id, if the request had one. */
+  conversation?: string | undefined;
+  /** Generation of the inference policy the request was decided with. */
+  policyGeneration: number;
+  /** HTTP status returned to the client (0 if the client went away first). */
+  status: number;
+  /** How the request ended. */
+  outcome: 'forwarded' | 'blocked' | 'failed' | 'aborted';
+  /** Milliseconds from arrival to the end of the response. */
+  durationMs: number;
+}
+
+/** Receives every {@link RouteDecisionEvent}; exceptions it throws are logged and ignored. */
+export type DecisionListener = (event: RouteDecisionEvent) => void;

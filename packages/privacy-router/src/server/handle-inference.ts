@@ -1,0 +1,422 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { redactRequest, scanRequestTexts } from '../redact/redact-request.js';
+import { RedactionVault } from '../redact/redaction-vault.js';
+import { createEventStreamRestorer } from '../redact/restore-event-stream.js';
+import { restoreJson } from '../redact/restore-json.js';
+import { restoreText } from '../redact/restore-text.js';
+import { type ClientApi, conversationDigest, conversationIdOf } from '../route/conversation-id.js';
+import {
+  decideLocalUnavailable,
+  decideRoute,
+  formatRouteReason,
+  type RouteDecision,
+} from '../route/decide-route.js';
+import type { ResolvedProvider } from '../route/resolve-providers.js';
+import { type ErrorFormat, type RouterErrorCode, sendError, streamErrorEvent } from './client-errors.js';
+import type { RouteDecisionEvent } from './decision-event.js';
+import { readBody } from './read-body.js';
+import { checkRequestShape } from './request-shapes.js';
+import type { RouterRuntime } from './router-runtime.js';
+import type { RouterState } from './router-state.js';
+import {
+  classifyUpstreamError,
+  clientResponseHeaders,
+  type UpstreamFailure,
+  upstreamHeaders,
+  upstreamPath,
+} from './upstream.js';
+
+/** One request's context while it is handled. */
+interface Exchange {
+  runtime: RouterRuntime;
+  state: RouterState;
+  request: IncomingMessage;
+  response: ServerResponse;
+  api: ClientApi;
+  format: ErrorFormat;
+  path: string;
+  query: string;
+  requestId: string;
+  arrivedAt: number;
+  time: string;
+  abort: AbortController;
+}
+
+type Attempt =
+  | { ok: true; upstream: Dispatcher.ResponseData; vault: RedactionVault; redacted: number }
+  | { ok: false; failure: UpstreamFailure; error: unknown }
+  | { ok: false; failure: 'credentials'; error: string };
+
+function failureStatus(failure: UpstreamFailure): { status: number; code: RouterErrorCode; message: string } {
+  switch (failure) {
+    case 'unavailable':
+      return {
+        status: 502,
+        code: 'upstream_unreachable',
+        message: 'the provider refused or could not be reached',
+      };
+    case 'connect-timeout':
+      return {
+        status: 504,
+        code: 'upstream_connect_timeout',
+        message: 'connecting to the provider timed out',
+      };
+    case 'headers-timeout':
+      return { status: 504, code: 'upstream_timeout', message: 'the provider did not answer in time' };
+    case 'idle-timeout':
+      return {
+        status: 504,
+        code: 'upstream_idle_timeout',
+        message: 'the provider stopped sending mid-response',
+      };
+    default:
+      return { status: 502, code: 'upstream_error', message: 'the provider connection failed' };
+  }
+}
+
+function routeHeaders(exchange: Exchange, decision: RouteDecision, redacted: number): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-nemoclaw-request-id': exchange.requestId,
+    'x-nemoclaw-route': decision.route === 'block' ? 'block' : decision.route.id,
+    'x-nemoclaw-reason': formatRouteReason(decision.reason),
+  };
+  if (decision.redact) headers['x-nemoclaw-redacted'] = String(redacted);
+  return headers;
+}
+
+async function sendUpstream(
+  exchange: Exchange,
+  provider: ResolvedProvider,
+  decision: RouteDecision,
+  body: Record<string, unknown>,
+  raw: Buffer,
+  scan: ReturnType<typeof scanRequestTexts>,
+  conversationId: string | undefined,
+): Promise<Attempt> {
+  const { runtime } = exchange;
+  const headers = upstreamHeaders(provider, exchange.request.headers, runtime.environment);
+  if (!headers.ok) return { ok: false, failure: 'credentials', error: headers.error };
+  let vault = new RedactionVault();
+  let outgoing: Record<string, unknown> | undefined;
+  let redacted = 0;
+  if (decision.redact && scan.findings.length > 0) {
+    if (conversationId !== undefined) {
+      const known = runtime.vaults.get(conversationId);
+      if (known === undefined) runtime.vaults.set(conversationId, vault);
+      else vault = known;
+    }
+    const result = redactRequest(body, exchange.api, scan, vault);
+    outgoing = result.body;
+    redacted = result.redacted;
+  }
+  if (provider.model !== undefined && body.model !== provider.model) {
+    outgoing = { ...(outgoing ?? body), model: provider.model };
+  }
+  try {
+    const upstream = await runtime.agent.request({
+      origin: provider.baseUrl.origin,
+      path: upstreamPath(provider, exchange.path, exchange.query),
+      method: 'POST',
+      headers: headers.value,
+      body: outgoing === undefined ? raw : JSON.stringify(outgoing),
+      signal: exchange.abort.signal,
+      headersTimeout: runtime.limits.headersTimeoutMs,
+      bodyTimeout: runtime.limits.idleTimeoutMs,
+    });
+    return { ok: true, upstream, vault, redacted };
+  } catch (error) {
+    return { ok: false, failure: classifyUpstreamError(error), error };
+  }
+}
+
+/** Copies `source` to the client with backpressure; an idle upstream ends an SSE stream with an error event. */
+function relay(
+  exchange: Exchange,
+  source: Readable,
+  isEventStream: boolean,
+  done: (ok: boolean) => void,
+): void {
+  const { response } = exchange;
+  source.on('data', (chunk: Buffer | string) => {
+    if (!response.write(chunk)) source.pause();
+  });
+  response.on('drain', () => source.resume());
+  source.on('end', () => {
+    response.end();
+    done(true);
+  });
+  source.on('error', (error: unknown) => {
+    const failure = classifyUpstreamError(error);
+    if (failure === 'aborted' || response.destroyed) {
+      done(false);
+      return;
+    }
+    const { code, message } = failureStatus(failure);
+    exchange.runtime.logger.warn(
+      { requestId: exchange.requestId, failure },
+      'upstream body failed mid-response',
+    );
+    if (isEventStream && !response.writableEnded) {
+      response.end(streamErrorEvent(exchange.format, code, message));
+    } else response.destroy();
+    done(false);
+  });
+}
+
+async function readAll(source: Readable, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of source) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > limit) {
+      source.destroy();
+      return undefined;
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/**
+ * Handles one inference call (`/v1/chat/completions`, `/v1/responses`, `/v1/embeddings`,
+ * `/v1/messages`): read and check the body, scan, decide, redact, forward, restore, report.
+ */
+export async function handleInference(
+  runtime: RouterRuntime,
+  request: IncomingMessage,
+  response: ServerResponse,
+  api: ClientApi,
+  path: string,
+  query: string,
+): Promise<void> {
+  const exchange: Exchange = {
+    runtime,
+    state: runtime.current(),
+    request,
+    response,
+    api,
+    format: api === 'anthropic-messages' ? 'anthropic' : 'openai',
+    path,
+    query,
+    requestId: randomUUID(),
+    arrivedAt: performance.now(),
+    time: new Date().toISOString(),
+    abort: new AbortController(),
+  };
+  response.on('close', () => {
+    if (!response.writableFinished) exchange.abort.abort();
+  });
+  const { format } = exchange;
+  const read = await readBody(request, runtime.limits.maxBodyBytes);
+  if (!read.ok) {
+    if (read.error === 'too-large') {
+      sendError(
+        response,
+        format,
+        413,
+        'request_too_large',
+        `request body exceeds the router's limit of ${runtime.limits.maxBodyBytes} bytes`,
+        { connection: 'close' },
+      );
+    }
+    return;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(read.value.toString('utf8'));
+  } catch (error) {
+    sendError(
+      response,
+      format,
+      400,
+      'invalid_json',
+      `request body is not valid JSON: ${error instanceof Error ? error.message : 'parse error'}`,
+    );
+    return;
+  }
+  const shape = checkRequestShape(api, parsed);
+  if (!shape.ok) {
+    sendError(response, format, 400, 'invalid_request', `invalid ${path} request: ${shape.error}`);
+    return;
+  }
+  const body = shape.value;
+  const { state } = exchange;
+  const conversationId = conversationIdOf(request.headers, body, api);
+  const scan = scanRequestTexts(body, api, state.detector);
+  let decision = decideRoute(scan.findings, state.policy, {
+    conversation:
+      conversationId === undefined
+        ? undefined
+        : { id: conversationId, localProvider: runtime.sticky.get(conversationId) },
+  });
+  runtime.counters.requests++;
+  runtime.counters.inFlight++;
+  let redactedCount = 0;
+  let outcome: RouteDecisionEvent['outcome'] = 'failed';
+  response.on('close', () => {
+    runtime.counters.inFlight--;
+    if (outcome === 'failed') runtime.counters.failed++;
+    if (!response.writableFinished && outcome === 'forwarded') outcome = 'aborted';
+    const route = decision.route === 'block' ? 'block' : decision.route.id;
+    runtime.counters.byRoute[route] = (runtime.counters.byRoute[route] ?? 0) + 1;
+    const event: RouteDecisionEvent = {
+      time: exchange.time,
+      requestId: exchange.requestId,
+      api,
+      route,
+      provider:
+        decision.route === 'block'
+          ? undefined
+          : {
+              id: decision.route.id,
+              kind: decision.route.kind,
+              local: decision.route.local,
+              host: decision.route.baseUrl.host,
+            },
+      redact: decision.redact,
+      redactedValues: redactedCount,
+      reason: decision.reason,
+      reasonText: formatRouteReason(decision.reason),
+      sticky: decision.sticky,
+      conversation: conversationId === undefined ? undefined : conversationDigest(conversationId),
+      policyGeneration: state.generation,
+      status: response.headersSent ? response.statusCode : 0,
+      outcome,
+      durationMs: Math.round((performance.now() - exchange.arrivedAt) * 1000) / 1000,
+    };
+    runtime.logger.info(
+      {
+        requestId: event.requestId,
+        api,
+        route,
+        status: event.status,
+        outcome,
+        reason: event.reasonText,
+        redacted: redactedCount,
+        durationMs: event.durationMs,
+      },
+      'inference request',
+    );
+    if (runtime.onDecision !== undefined) {
+      try {
+        runtime.onDecision(event);
+      } catch (error) {
+        runtime.logger.error(
+          { requestId: event.requestId, error: error instanceof Error ? error.message : String(error) },
+          'onDecision listener threw',
+        );
+      }
+    }
+  });
+
+  let attempt: Attempt | undefined;
+  for (let round = 0; round < 2; round++) {
+    const route = decision.route;
+    if (route === 'block') {
+      runtime.counters.blocked++;
+      outcome = 'blocked';
+      const localDown = decision.reason.basis === 'local-unavailable';
+      sendError(
+        response,
+        format,
+        localDown ? 503 : 403,
+        localDown ? 'local_model_unavailable' : 'blocked_by_policy',
+        localDown
+          ? 'the local model is unavailable and the policy (on_local_unavailable: block) forbids sending this request elsewhere'
+          : `request blocked by the inference policy (${formatRouteReason(decision.reason)})`,
+        routeHeaders(exchange, decision, 0),
+      );
+      return;
+    }
+    attempt = await sendUpstream(exchange, route, decision, body, read.value, scan, conversationId);
+    if (
+      attempt.ok ||
+      !route.local ||
+      (attempt.failure !== 'unavailable' && attempt.failure !== 'connect-timeout')
+    ) {
+      break;
+    }
+    runtime.logger.warn({ requestId: exchange.requestId, provider: route.id }, 'local provider unavailable');
+    decision = decideLocalUnavailable(decision, state.policy);
+  }
+  if (attempt === undefined) return;
+  if (!attempt.ok) {
+    const headers = routeHeaders(exchange, decision, 0);
+    if (attempt.failure === 'credentials') {
+      sendError(response, format, 500, 'provider_credentials_missing', attempt.error, headers);
+      return;
+    }
+    if (attempt.failure === 'aborted') {
+      outcome = 'aborted';
+      return;
+    }
+    const { status, code, message } = failureStatus(attempt.failure);
+    runtime.logger.warn(
+      { requestId: exchange.requestId, failure: attempt.failure },
+      'upstream request failed',
+    );
+    sendError(response, format, status, code, message, headers);
+    return;
+  }
+  const { upstream, vault, redacted } = attempt;
+  redactedCount = redacted;
+  if (redacted > 0) runtime.counters.redacted++;
+  if (decision.sticky && conversationId !== undefined && decision.route !== 'block') {
+    runtime.sticky.set(conversationId, decision.route.id);
+  }
+  const headers = {
+    ...clientResponseHeaders(upstream.headers),
+    ...routeHeaders(exchange, decision, redacted),
+  };
+  const contentType = String(upstream.headers['content-type'] ?? '');
+  const isEventStream = contentType.includes('text/event-stream');
+  if (redacted === 0) {
+    response.writeHead(upstream.statusCode, headers);
+    outcome = 'forwarded';
+    relay(exchange, upstream.body, isEventStream, () => {});
+    return;
+  }
+  if (isEventStream) {
+    const restorer = createEventStreamRestorer(api, vault);
+    upstream.body.on('error', (error) => restorer.destroy(error));
+    upstream.body.pipe(restorer);
+    response.writeHead(upstream.statusCode, headers);
+    outcome = 'forwarded';
+    relay(exchange, restorer, true, () => {});
+    return;
+  }
+  let buffered: Buffer | undefined;
+  try {
+    buffered = await readAll(upstream.body, runtime.limits.maxResponseBytes);
+  } catch (error) {
+    const failure = classifyUpstreamError(error);
+    if (failure === 'aborted') return;
+    const { status, code, message } = failureStatus(failure);
+    sendError(response, format, status, code, message, routeHeaders(exchange, decision, redacted));
+    return;
+  }
+  if (buffered === undefined) {
+    sendError(
+      response,
+      format,
+      502,
+      'upstream_response_too_large',
+      `the provider's response exceeds ${runtime.limits.maxResponseBytes} bytes`,
+      routeHeaders(exchange, decision, redacted),
+    );
+    return;
+  }
+  let text = buffered.toString('utf8');
+  try {
+    text = JSON.stringify(restoreJson(JSON.parse(text), vault));
+  } catch {
+    text = restoreText(text, vault);
+  }
+  outcome = 'forwarded';
+  response.writeHead(upstream.statusCode, { ...headers, 'content-length': String(Buffer.byteLength(text)) });
+  response.end(text);
+}
