@@ -133,7 +133,7 @@ const entries: readonly CatalogEntry[] = [
   },
   {
     id: 'nvidia/llama-3.1-nemotron-nano-8b-v1',
-    aliases: ['nvidia/llama-3.1-nemotron-nano-8b-v1', 'llama-3.1-nemotron-nano-8b-v1'],
+    aliases: ['llama-3.1-nemotron-nano-8b-v1'],
     displayName: 'Llama 3.1 Nemotron Nano 8B v1',
     family: 'llama-nemotron-v1',
     kind: 'chat',
@@ -163,7 +163,7 @@ const entries: readonly CatalogEntry[] = [
   },
   {
     id: 'nvidia/llama-3.2-nv-embedqa-1b-v2',
-    aliases: ['llama-3.2-nv-embedqa-1b-v2', 'nvidia/llama-3.2-nemoretriever-300m-embed-v1'],
+    aliases: ['llama-3.2-nv-embedqa-1b-v2'],
     displayName: 'Llama 3.2 NV EmbedQA 1B v2',
     family: 'nemotron-embedding',
     kind: 'embedding',
