@@ -7,6 +7,7 @@
 // Syscalls newer than the installed headers share one number on every architecture since
 // Linux 4.20; they are appended from the kernel's syscall tables (see `newerSyscalls`).
 // Usage: node packages/policy/scripts/generate-syscall-table.mjs
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: dpkg-query format strings use ${Field}
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 

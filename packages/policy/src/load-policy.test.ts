@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: policies write ${VARIABLE} literally
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ function errorsOf(result: PolicyResult<Policy>): string[] {
   return result.error.diagnostics.map(formatDiagnostic);
 }
 
-function valueOf(result: PolicyResult<Policy>): Policy {
+function loadedValue(result: PolicyResult<Policy>): Policy {
   if (!result.ok) throw new Error(`expected the policy to load:\n${result.error.message}`);
   return result.value;
 }
@@ -83,10 +84,10 @@ describe('shipped policies', () => {
       expect(files).toContain(`presets/${name}.yaml`);
   });
   it.each(files)('%s validates', (name) => {
-    valueOf(loadPolicyFile(join(repositoryPoliciesDir, name), testContext));
+    loadedValue(loadPolicyFile(join(repositoryPoliciesDir, name), testContext));
   });
   it('default.yaml is hard_requirement, denies the network, masks secrets and keeps /tmp non-executable', () => {
-    const policy = valueOf(loadPolicyFile(join(repositoryPoliciesDir, 'default.yaml'), testContext));
+    const policy = loadedValue(loadPolicyFile(join(repositoryPoliciesDir, 'default.yaml'), testContext));
     expect(policy.landlock.compatibility).toBe('hard_requirement');
     expect(policy.network_policies).toEqual({});
     expect(policy.filesystem_policy.deny).toEqual(
@@ -105,7 +106,7 @@ describe('shipped policies', () => {
     );
   });
   it('a policy extending default and presets gets their network entries and keeps default filesystem rules', () => {
-    const policy = valueOf(parse('version: 1\nextends: [default, presets/npm, presets/github]\n'));
+    const policy = loadedValue(parse('version: 1\nextends: [default, presets/npm, presets/github]\n'));
     expect(Object.keys(policy.network_policies).sort()).toEqual(['github', 'npm']);
     expect(policy.filesystem_policy.no_execute).toEqual(['/tmp']);
     expect(policy).not.toHaveProperty('extends');
@@ -115,7 +116,7 @@ describe('shipped policies', () => {
 
 describe('OpenShell compatibility', () => {
   it("loads OpenShell's example policy unchanged", () => {
-    const policy = valueOf(parse(openShellExample));
+    const policy = loadedValue(parse(openShellExample));
     expect(policy.landlock.compatibility).toBe('best_effort');
     expect(policy.process.run_as_user).toBe('sandbox');
     expect(policy.network_policies.nvidia?.endpoints[0]?.rules).toEqual([
@@ -129,7 +130,7 @@ describe('OpenShell compatibility', () => {
     expect(policy.filesystem_policy.read_only).toContain('/sandbox/.openclaw');
   });
   it('loads an OpenShell preset file without a version', () => {
-    const policy = valueOf(
+    const policy = loadedValue(
       parse(
         'preset: { name: x, description: y }\nnetwork_policies:\n  x: { name: x, endpoints: [{ host: a.example.com, port: 443 }] }\n',
       ),
@@ -137,7 +138,7 @@ describe('OpenShell compatibility', () => {
     expect(policy.version).toBe(1);
   });
   it('passes network_middlewares through unchanged', () => {
-    const policy = valueOf(
+    const policy = loadedValue(
       parse('version: 1\nnetwork_middlewares:\n  m1: { kind: header, value: [1, 2] }\n'),
     );
     expect(policy.network_middlewares).toEqual({ m1: { kind: 'header', value: [1, 2] } });
@@ -146,7 +147,7 @@ describe('OpenShell compatibility', () => {
 
 describe('defaults', () => {
   it('fills every locked domain with safe defaults', () => {
-    const policy = valueOf(parse('version: 1\n'));
+    const policy = loadedValue(parse('version: 1\n'));
     expect(policy.filesystem_policy).toEqual({
       include_workdir: true,
       read_only: [],
@@ -163,7 +164,7 @@ describe('defaults', () => {
     expect(policy.inference).toBeUndefined();
   });
   it('marks loopback providers local and others not, unless told', () => {
-    const policy = valueOf(
+    const policy = loadedValue(
       parse(`version: 1
 inference:
   providers:
@@ -359,7 +360,7 @@ describe('error reporting: exact file:line:col and message', () => {
 
 describe('variables', () => {
   it('expands ~ and the closed list of variables in path fields', () => {
-    const policy = valueOf(
+    const policy = loadedValue(
       parse(`version: 1
 filesystem_policy:
   read_only: ["\${WORKDIR}/vendor", "\${XDG_CONFIG_HOME}/tool"]
@@ -377,7 +378,7 @@ filesystem_policy:
     ]);
   });
   it('does not expand outside path fields', () => {
-    const policy = valueOf(parse('version: 1\nprocess:\n  env:\n    set: { GREETING: "${HOME}" }\n'));
+    const policy = loadedValue(parse('version: 1\nprocess:\n  env:\n    set: { GREETING: "${HOME}" }\n'));
     expect(policy.process.env.set.GREETING).toBe('${HOME}');
   });
   it.each([
@@ -391,7 +392,7 @@ filesystem_policy:
     expect(error).toMatch(/^p\.yaml:3:10: filesystem_policy\.deny\[0\]: /);
   });
   it('resolves term files relative to the policy file, and POLICY_DIR to its directory', () => {
-    const policy = valueOf(
+    const policy = loadedValue(
       parsePolicy(
         'version: 1\ninference:\n  terms:\n    a: { file: customers.txt }\n    b: { file: "${POLICY_DIR}/b.txt" }\n',
         { file: '/srv/policies/p.yaml', ...testContext },
@@ -448,7 +449,7 @@ inference:
   rules: [{ when: { entities: [SECRET] }, route: block }]
 `,
     );
-    const policy = valueOf(load(child));
+    const policy = loadedValue(load(child));
     expect(policy.filesystem_policy.read_only).toEqual(['/usr', '/etc', '/opt']);
     expect(policy.filesystem_policy.private_tmp).toBe(true);
     expect(policy.landlock.compatibility).toBe('hard_requirement');
@@ -468,7 +469,7 @@ inference:
     write('one.yaml', 'version: 1\nlandlock: { compatibility: best_effort }\n');
     write('sub/two.yaml', 'version: 1\nlandlock: { compatibility: hard_requirement }\n');
     const child = write('child.yaml', 'version: 1\nextends: [./one.yaml, sub/two]\n');
-    expect(valueOf(load(child)).landlock.compatibility).toBe('hard_requirement');
+    expect(loadedValue(load(child)).landlock.compatibility).toBe('hard_requirement');
   });
 
   it('reports problems in a parent at the parent file position', () => {
@@ -496,7 +497,7 @@ inference:
     write('left.yaml', 'version: 1\nextends: root\n');
     write('right.yaml', 'version: 1\nextends: root\n');
     const child = write('child.yaml', 'version: 1\nextends: [left, right]\n');
-    expect(valueOf(load(child)).filesystem_policy.read_only).toEqual(['/usr']);
+    expect(loadedValue(load(child)).filesystem_policy.read_only).toEqual(['/usr']);
   });
 
   it('refuses a name that tries to leave the policies directory', () => {
@@ -509,7 +510,7 @@ inference:
   it('does not inherit a parent preset header', () => {
     write('p.yaml', 'preset: { name: p }\nnetwork_policies: {}\n');
     const child = write('child.yaml', 'version: 1\nextends: p\n');
-    expect(valueOf(load(child))).not.toHaveProperty('preset');
+    expect(loadedValue(load(child))).not.toHaveProperty('preset');
   });
 });
 
@@ -567,6 +568,6 @@ describe('reading files safely', () => {
   });
   it('loads a real file relative to the working directory', () => {
     writeFileSync(join(directory.path, 'ok.yaml'), readFileSync(join(repositoryPoliciesDir, 'default.yaml')));
-    valueOf(loadPolicyFile('ok.yaml', { ...testContext, workdir: directory.path }));
+    loadedValue(loadPolicyFile('ok.yaml', { ...testContext, workdir: directory.path }));
   });
 });

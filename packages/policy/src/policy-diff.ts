@@ -88,10 +88,10 @@ const loosening: Readonly<Record<string, (before: unknown, after: unknown) => st
 const listMeaning: Readonly<Record<string, { readonly added: string; readonly removed: string }>> = {
   'filesystem_policy.read_only': { added: 'newly readable', removed: 'no longer readable' },
   'filesystem_policy.read_write': { added: 'newly writable', removed: 'no longer writable' },
-  'filesystem_policy.deny': { added: 'newly hidden', removed: 'no longer hidden (weaker)' },
-  'filesystem_policy.no_execute': { added: 'no longer executable', removed: 'executable again (weaker)' },
-  'syscalls.allow': { added: 're-allowed (weaker)', removed: 'denied again' },
-  'syscalls.deny': { added: 'newly denied', removed: 'no longer denied (weaker)' },
+  'filesystem_policy.deny': { added: 'newly hidden', removed: 'no longer hidden, weaker' },
+  'filesystem_policy.no_execute': { added: 'no longer executable', removed: 'executable again, weaker' },
+  'syscalls.allow': { added: 're-allowed, weaker', removed: 'denied again' },
+  'syscalls.deny': { added: 'newly denied', removed: 'no longer denied, weaker' },
   'process.env.allow': { added: 'passed into the sandbox', removed: 'no longer passed in' },
 };
 
