@@ -1,5 +1,4 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +12,8 @@ let home = '';
 let workdir = '';
 
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'nemoclaw-build-plan-'));
+  // Not under /tmp: the plans below mount a private tmpfs there.
+  root = mkdtempSync('/var/tmp/nemoclaw-build-plan-');
   home = join(root, 'home');
   workdir = join(home, 'project');
   for (const directory of [
@@ -167,6 +167,22 @@ describe('buildPlan: masks and persistence protection', () => {
     expect(masked.plan.filesystem.read_only_binds).toEqual([join(workdir, '.vscode')]);
     const off = plan({ filesystem_policy: { include_workdir: true } }, { protectPersistence: false });
     expect(off.plan.filesystem.read_only_binds).toEqual([]);
+  });
+
+  it('refuses a workdir or cwd under /tmp when /tmp is private, and skips rules beneath it', () => {
+    expect(() => plan({ filesystem_policy: { include_workdir: true } }, { workdir: '/tmp/project' })).toThrow(
+      /workdir \/tmp\/project lies in \/tmp, which the policy replaces with a private, empty tmpfs/,
+    );
+    expect(() => plan({}, { cwd: '/tmp' })).toThrow(/cwd \/tmp lies in \/tmp/);
+    const result = plan({ filesystem_policy: { read_write: ['/tmp', '/tmp/cache'] } });
+    expect(result.plan.landlock.paths.map((rule) => rule.path)).toEqual(['/tmp']);
+    expect(result.skipped).toEqual([
+      { path: '/tmp/cache', reason: 'read_write: hidden by the private /tmp' },
+    ]);
+    expect(
+      plan({ filesystem_policy: { include_workdir: true, private_tmp: false } }, { workdir: '/tmp' }).plan
+        .landlock.paths,
+    ).toEqual([{ path: '/tmp', access: ['read', 'write', 'execute'] }]);
   });
 
   it('mounts a private /tmp and a fresh /proc unless the policy says otherwise', () => {

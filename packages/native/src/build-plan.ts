@@ -124,9 +124,28 @@ export function buildPlan(policy: SandboxPolicy, options: BuildPlanOptions): Bui
     }
   }
 
+  const privateTmp = fs.private_tmp ?? true;
+  if (privateTmp) {
+    for (const [what, path] of [
+      ['workdir', fs.include_workdir === true ? workdir : null],
+      ['cwd', cwd],
+    ] as const) {
+      if (path !== null && isWithin(path, '/tmp')) {
+        throw new NativeError(
+          'PLAN_INVALID',
+          `the ${what} ${path} lies in /tmp, which the policy replaces with a private, empty tmpfs (private_tmp); use a directory outside /tmp`,
+        );
+      }
+    }
+  }
+
   const skipped: SkippedPath[] = [];
   const rights = new Map<string, Set<LandlockAccess>>();
   const grant = (path: string, access: readonly LandlockAccess[], origin: string): void => {
+    if (privateTmp && path !== '/tmp' && isWithin(path, '/tmp')) {
+      skipped.push({ path, reason: `${origin}: hidden by the private /tmp` });
+      return;
+    }
     const kind = inspect(path);
     if (kind === 'missing' || kind === 'inaccessible') {
       skipped.push({
@@ -193,7 +212,7 @@ export function buildPlan(policy: SandboxPolicy, options: BuildPlanOptions): Bui
     hostname: options.hostname ?? 'nemoclaw',
     filesystem: {
       proc: true,
-      private_tmp: fs.private_tmp ?? true,
+      private_tmp: privateTmp,
       deny,
       read_only_binds: unique(readOnlyBinds).filter((path) => !deny.some((denied) => isWithin(path, denied))),
     },

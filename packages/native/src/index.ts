@@ -37,6 +37,8 @@ export {
 } from './native-error.js';
 export {
   launcherProbeSchema,
+  type NamespaceName,
+  type ProbeCapability,
   type ProbeOptions,
   type ProbeReport,
   parseProbeOutput,

@@ -4,22 +4,48 @@ import { locateLauncher } from './locate-launcher.js';
 import { NativeError } from './native-error.js';
 
 /** The JSON object `nemoclaw-sandbox-exec --probe` prints (native/PLAN.md). Extra keys are ignored. */
+const optionalReason = z.string().nullable().optional();
+
 export const launcherProbeSchema = z.object({
+  version: z.string().optional(),
   kernel: z.string(),
   arch: z.string(),
   landlock_abi: z.number().int().min(0),
   seccomp: z.boolean(),
   seccomp_filter: z.boolean(),
   user_namespaces: z.boolean(),
-  user_namespaces_reason: z.string().nullable().optional(),
+  user_namespaces_reason: optionalReason,
   net_namespaces: z.boolean(),
-  net_namespaces_reason: z.string().nullable().optional(),
+  net_namespaces_reason: optionalReason,
+  mount_namespaces: z.boolean().optional(),
+  mount_namespaces_reason: optionalReason,
+  pid_namespaces: z.boolean().optional(),
+  pid_namespaces_reason: optionalReason,
+  ipc_namespaces: z.boolean().optional(),
+  ipc_namespaces_reason: optionalReason,
+  uts_namespaces: z.boolean().optional(),
+  uts_namespaces_reason: optionalReason,
+  cgroup_namespaces: z.boolean().optional(),
+  cgroup_namespaces_reason: optionalReason,
+  proc_mount: z.boolean().optional(),
+  proc_mount_reason: optionalReason,
   apparmor_userns_restricted: z.boolean(),
   no_new_privs: z.boolean(),
 });
 
+/** The namespaces the launcher creates. */
+export type NamespaceName = 'user' | 'mount' | 'pid' | 'net' | 'ipc' | 'uts' | 'cgroup';
+
+/** Whether one namespace (or mount) could be created, tried for real; `available` null = not reported. */
+export interface ProbeCapability {
+  readonly available: boolean | null;
+  readonly reason: string | null;
+}
+
 /** What this machine's kernel can enforce, as {@link probe} reports it. */
 export interface ProbeReport {
+  /** The launcher's version, when it reports one. */
+  readonly launcherVersion: string | null;
   /** Kernel release, e.g. `6.18.44`. */
   readonly kernel: string;
   /** Machine architecture, e.g. `x86_64`. */
@@ -42,6 +68,10 @@ export interface ProbeReport {
   readonly netNamespaces: boolean;
   /** Why not, when `netNamespaces` is false. */
   readonly netNamespacesReason: string | null;
+  /** Every namespace the sandbox uses, as the launcher found it by creating one. */
+  readonly namespaces: Readonly<Record<NamespaceName, ProbeCapability>>;
+  /** A fresh procfs could be mounted inside the new PID namespace. */
+  readonly procMount: ProbeCapability;
   /** Ubuntu's `kernel.apparmor_restrict_unprivileged_userns` restriction is active. */
   readonly apparmorUsernsRestricted: boolean;
   /** prctl(PR_SET_NO_NEW_PRIVS) works. */
@@ -131,7 +161,15 @@ export function parseProbeOutput(
   const raw = parsed.data;
   const landlockAbi =
     context.abiOverride === null ? raw.landlock_abi : Math.min(context.abiOverride, raw.landlock_abi);
+  const capability = (
+    available: boolean | undefined,
+    reason: string | null | undefined,
+  ): ProbeCapability => ({
+    available: available ?? null,
+    reason: reason ?? null,
+  });
   return {
+    launcherVersion: raw.version ?? null,
     kernel: raw.kernel,
     arch: raw.arch,
     landlockAbi,
@@ -143,6 +181,16 @@ export function parseProbeOutput(
     userNamespacesReason: raw.user_namespaces_reason ?? null,
     netNamespaces: raw.net_namespaces,
     netNamespacesReason: raw.net_namespaces_reason ?? null,
+    namespaces: {
+      user: capability(raw.user_namespaces, raw.user_namespaces_reason),
+      mount: capability(raw.mount_namespaces, raw.mount_namespaces_reason),
+      pid: capability(raw.pid_namespaces, raw.pid_namespaces_reason),
+      net: capability(raw.net_namespaces, raw.net_namespaces_reason),
+      ipc: capability(raw.ipc_namespaces, raw.ipc_namespaces_reason),
+      uts: capability(raw.uts_namespaces, raw.uts_namespaces_reason),
+      cgroup: capability(raw.cgroup_namespaces, raw.cgroup_namespaces_reason),
+    },
+    procMount: capability(raw.proc_mount, raw.proc_mount_reason),
     apparmorUsernsRestricted: raw.apparmor_userns_restricted,
     noNewPrivs: raw.no_new_privs,
     launcherPath: context.launcherPath,

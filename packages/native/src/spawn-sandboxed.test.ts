@@ -1,0 +1,164 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadPolicyFile, type Policy } from '@nemoclaw/policy';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { launchPlanSchema } from './launch-plan.js';
+import { SandboxSetupError } from './native-error.js';
+import type { SandboxPolicy } from './sandbox-policy.js';
+import { collect, runSandboxed, spawnSandboxed, spawnWithPlan } from './spawn-sandboxed.js';
+
+const defaultPolicyFile = fileURLToPath(new URL('../../../policies/default.yaml', import.meta.url));
+const callerEnv = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: homedir(), LANG: 'C.UTF-8' };
+let workdir = '';
+let policy: Policy;
+
+beforeAll(() => {
+  // Not under /tmp: the default policy gives the sandbox a private, empty /tmp.
+  workdir = mkdtempSync('/var/tmp/nemoclaw-spawn-');
+  const loaded = loadPolicyFile(defaultPolicyFile, { workdir, home: homedir() });
+  if (!loaded.ok) throw loaded.error;
+  policy = loaded.value;
+});
+
+function run(command: string[], extra: Parameters<typeof runSandboxed>[2] | object = {}) {
+  return runSandboxed(policy, command, { workdir, env: callerEnv, ...extra });
+}
+
+describe('spawnSandboxed with the shipped default policy', () => {
+  it('accepts a validated Policy from @nemoclaw/policy as is', () => {
+    const asSandboxPolicy: SandboxPolicy = policy;
+    expect(asSandboxPolicy.landlock?.compatibility).toBe('hard_requirement');
+  });
+
+  it('runs a command and returns its output and exit code', async () => {
+    const result = await run(['sh', '-c', 'echo hello; echo oops >&2; exit 42']);
+    expect(result).toEqual({ code: 42, signal: null, stdout: 'hello\n', stderr: 'oops\n' });
+  });
+
+  it('feeds stdin through a pipe', async () => {
+    const result = await run(['cat'], { input: 'from stdin\n' });
+    expect(result.stdout).toBe('from stdin\n');
+  });
+
+  it('answers 127 for a command that does not exist and 126 for one that is not executable', async () => {
+    const missing = await run(['no-such-command-nemoclaw']);
+    expect(missing.code).toBe(127);
+    writeFileSync(join(workdir, 'not-executable.sh'), 'echo hi\n', { mode: 0o644 });
+    const notExecutable = await run([join(workdir, 'not-executable.sh')]);
+    expect(notExecutable.code).toBe(126);
+  });
+
+  it('runs in the workdir, which is writable, behind a private /tmp', async () => {
+    const result = await run(['sh', '-c', 'pwd; echo data > written.txt; echo t > /tmp/inside.txt; ls /tmp']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${workdir}\ninside.txt\n`);
+    expect(readFileSync(join(workdir, 'written.txt'), 'utf8')).toBe('data\n');
+    expect(existsSync('/tmp/inside.txt')).toBe(false);
+  });
+
+  it('passes only the allowed environment: a credential in the caller environment does not leak in', async () => {
+    const result = await run(['env'], {
+      env: { ...callerEnv, AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI-secret', NODE_OPTIONS: '--require /x.js' },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('PATH=/usr/local/bin:/usr/bin:/bin\n');
+    expect(result.stdout).not.toContain('AWS_SECRET_ACCESS_KEY');
+    expect(result.stdout).not.toContain('wJalrXUtnFEMI');
+    expect(result.stdout).not.toContain('NODE_OPTIONS');
+  });
+
+  it('refuses to write outside the granted paths (Landlock: EACCES)', async () => {
+    const target = join(homedir(), `.nemoclaw-escape-${process.pid}`);
+    const result = await run(['sh', '-c', `echo x > ${target}`]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/Permission denied/);
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('gives the command a terminal with pty: true', async () => {
+    const result = await run(['sh', '-c', 'test -t 0 && test -t 1 && echo terminal'], { pty: true });
+    expect(result.code).toBe(0);
+    expect(result.stdout.replace(/\r/g, '')).toContain('terminal\n');
+  });
+
+  it('forwards kill() to the command', async () => {
+    const handle = spawnSandboxed(policy, ['sleep', '30'], { workdir, env: callerEnv });
+    const exit = collect(handle);
+    setTimeout(() => handle.kill('SIGTERM'), 200);
+    const result = await exit;
+    expect(result.code === 128 + 15 || result.signal === 'SIGTERM').toBe(true);
+    expect(handle.pid).toBeGreaterThan(0);
+  });
+
+  it('exposes the plan it sent, valid against the schema', () => {
+    const handle = spawnSandboxed(policy, ['true'], { workdir, env: callerEnv });
+    expect(handle.plan).not.toBeNull();
+    expect(launchPlanSchema.parse(handle.plan)).toEqual(handle.plan);
+    expect(handle.plan?.command.argv).toEqual(['true']);
+    return handle.exited;
+  });
+
+  it('prints what the launcher enforces with verbose: true', async () => {
+    const result = await run(['true'], { verbose: true });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^nemoclaw-sandbox-exec: .*landlock=ABI\d/m);
+  });
+});
+
+describe('setup failures become SandboxSetupError', () => {
+  it('maps a malformed plan to exit 120 with the launcher reason', async () => {
+    const error = await collect(spawnWithPlan('{"version": 1, "no_such_key": true')).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(SandboxSetupError);
+    expect(error).toMatchObject({ code: 'SANDBOX_SETUP', exitCode: 120, stage: 'plan' });
+    expect((error as SandboxSetupError).reason).toMatch(/^plan: /);
+  });
+
+  it('maps an unknown key to exit 120 naming the key', async () => {
+    const handle = spawnSandboxed(policy, ['true'], { workdir, env: callerEnv });
+    await handle.exited;
+    const withExtraKey = JSON.stringify({ ...handle.plan, surprise: 1 });
+    await expect(collect(spawnWithPlan(withExtraKey))).rejects.toMatchObject({
+      exitCode: 120,
+      reason: expect.stringMatching(/unknown key "surprise"/),
+    });
+  });
+
+  it('refuses an older kernel under hard_requirement (123) and runs under best_effort, saying what is missing', async () => {
+    const refused = await run(['true'], { abiOverride: 3 }).catch((caught: unknown) => caught);
+    expect(refused).toBeInstanceOf(SandboxSetupError);
+    expect(refused).toMatchObject({ exitCode: 123, stage: 'landlock' });
+    expect((refused as SandboxSetupError).reason).toMatch(/ABI 3 lacks/);
+
+    const bestEffort: Policy = { ...policy, landlock: { compatibility: 'best_effort' } };
+    const result = await runSandboxed(bestEffort, ['sh', '-c', 'echo ran'], {
+      workdir,
+      env: callerEnv,
+      abiOverride: 3,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('ran\n');
+    expect(result.stderr).toMatch(/lacks TCP port rules/);
+  });
+
+  it('takes the ABI override from NEMOCLAW_LANDLOCK_ABI', async () => {
+    const error = await run(['true'], { env: { ...callerEnv, NEMOCLAW_LANDLOCK_ABI: '1' } }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ exitCode: 123 });
+  });
+
+  it('does not mistake a command that exits 121 by itself for a setup failure', async () => {
+    const result = await run(['sh', '-c', 'exit 121']);
+    expect(result.code).toBe(121);
+  });
+
+  it('reports a launcher that cannot be started as LAUNCHER_FAILED', async () => {
+    await expect(
+      collect(spawnWithPlan('{}', { launcherPath: join(workdir, 'no-such-launcher') })),
+    ).rejects.toMatchObject({ code: 'LAUNCHER_FAILED' });
+  });
+});
