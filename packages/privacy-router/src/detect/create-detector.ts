@@ -1,5 +1,6 @@
 import { type EntityType, entityTypes, type Finding } from './finding.js';
 import type { Recognizer, ScanInput } from './recognizer.js';
+import { createNamesRecognizer } from './ner/names.js';
 import { createUsDriverLicenseRecognizer, createUsPassportRecognizer } from './recognizers/context-id.js';
 import { createCreditCardRecognizer } from './recognizers/credit-card.js';
 import { createCryptoRecognizer } from './recognizers/crypto.js';
@@ -61,6 +62,7 @@ export function createDetector(options: DetectorOptions = {}): Detector {
     createDateOfBirthRecognizer(),
     createUsDriverLicenseRecognizer(),
     createUsPassportRecognizer(),
+    createNamesRecognizer(),
     createTermsRecognizer(options.terms ?? {}),
   ].filter((recognizer) => recognizer.entities.some((type) => wanted.has(type)));
   return {
