@@ -1,6 +1,7 @@
 import type { Detector } from '../detect/create-detector.js';
 import type { Finding } from '../detect/finding.js';
 import type { ClientApi } from '../route/conversation-id.js';
+import { placeholderOpen, plainPlaceholderPattern } from './placeholder.js';
 import { redactText } from './redact-text.js';
 import type { RedactionVault } from './redaction-vault.js';
 import { visitRequestTexts } from './request-texts.js';
@@ -40,6 +41,12 @@ export function redactRequest(
   vault: RedactionVault,
 ): { body: Record<string, unknown>; redacted: number } {
   const copy = structuredClone(body);
+  // Placeholder-shaped text the client wrote itself is reserved, never assigned to a value.
+  visitRequestTexts(copy, api, (text) => {
+    if (!text.includes(placeholderOpen)) return;
+    for (const match of text.matchAll(plainPlaceholderPattern))
+      if (match[1] !== undefined) vault.reserve(match[1]);
+  });
   let index = 0;
   let redacted = 0;
   visitRequestTexts(copy, api, (text, replace) => {

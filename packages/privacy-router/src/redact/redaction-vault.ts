@@ -9,15 +9,28 @@ export class RedactionVault {
   readonly #placeholderByValue = new Map<string, string>();
   readonly #valueByName = new Map<string, string>();
   readonly #counters = new Map<string, number>();
+  readonly #reserved = new Set<string>();
+
+  /**
+   * Marks a placeholder name (e.g. `EMAIL_1`) that occurs literally in the client's own text, so
+   * the vault never assigns it: restoring must not turn the client's literal text into a value.
+   */
+  reserve(name: string): void {
+    if (!this.#valueByName.has(name)) this.#reserved.add(name);
+  }
 
   /** The placeholder for `value` of entity `type`, creating one on first use. */
   placeholderFor(type: string, value: string): string {
     const key = `${type}\u0000${value}`;
     const existing = this.#placeholderByValue.get(key);
     if (existing !== undefined) return existing;
-    const ordinal = (this.#counters.get(type) ?? 0) + 1;
+    let ordinal = this.#counters.get(type) ?? 0;
+    let placeholder: string;
+    do {
+      ordinal++;
+      placeholder = formatPlaceholder(type, ordinal);
+    } while (this.#reserved.has(placeholder.slice(placeholderOpen.length, -placeholderClose.length)));
     this.#counters.set(type, ordinal);
-    const placeholder = formatPlaceholder(type, ordinal);
     this.#placeholderByValue.set(key, placeholder);
     this.#valueByName.set(placeholder.slice(placeholderOpen.length, -placeholderClose.length), value);
     return placeholder;

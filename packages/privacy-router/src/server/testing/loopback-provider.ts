@@ -26,6 +26,8 @@ export interface LoopbackProviderBehaviour {
   stallAfterFirstEvent: boolean;
   /** Answer streamed tool calls (when the request has `tools`) with `{"text": <last user text>}`. */
   toolCalls: boolean;
+  /** When set, a stream sends its first event, waits for this promise, then sends the rest. */
+  gate?: Promise<void> | undefined;
   /** Answer every inference call with this status and body instead. */
   fail?: { status: number; body: string } | undefined;
 }
@@ -316,9 +318,19 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
       if (first !== undefined) sse(response, first.data, first.event);
       return;
     }
-    for (const { event, data } of events) sse(response, data, event);
-    response.end(trailer);
-    close();
+    const finish = (from: number): void => {
+      for (const { event, data } of events.slice(from)) sse(response, data, event);
+      response.end(trailer);
+      close();
+    };
+    const gate = behaviour.gate;
+    if (gate === undefined) {
+      finish(0);
+      return;
+    }
+    const first = events[0];
+    if (first !== undefined) sse(response, first.data, first.event);
+    gate.then(() => finish(1)).catch(() => response.destroy());
   };
 
   const answerJson = (response: ServerResponse, body: unknown): void => {
