@@ -113,7 +113,7 @@ describe('NemotronClient.chat (non-streamed)', () => {
   });
 
   it('carries status, request id and the server message for each flavour of error body', async () => {
-    const cases = [
+    const cases: { status: number; body: unknown; headers: Record<string, string>; message: string }[] = [
       { status: 400, body: errorBodies.openAi('max_tokens is too large'), headers: { 'x-request-id': 'openai-1' }, message: 'max_tokens is too large' },
       { status: 400, body: errorBodies.vllm('This model only supports 131072 tokens', 400), headers: { 'x-request-id': 'vllm-1' }, message: 'This model only supports 131072 tokens' },
       { status: 422, body: errorBodies.nvcf('Unprocessable Entity', 'messages: field required', 422), headers: { 'nvcf-reqid': 'nvcf-1' }, message: 'Unprocessable Entity: messages: field required' },

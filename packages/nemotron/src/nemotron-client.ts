@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type EndpointProfile, parseBaseUrl, resolveApiKey } from './endpoint-profile.js';
 import { NemotronError } from './errors.js';
 import { defaultRetryPolicy, type RetryPolicy, resolveRetryPolicy } from './http/retry-policy.js';
-import { type HttpResponse, HttpTransport, headerValue, mapTransportError, resolveTimeouts, type Timeouts } from './http/transport.js';
+import { type HttpResponse, HttpTransport, headerValue, readBodyText, resolveTimeouts, type Timeouts } from './http/transport.js';
 import { ollamaEmbedSchema, ollamaTagsSchema } from './protocol/ollama-schemas.js';
 import { chatCompletionSchema, embeddingsSchema, modelListSchema } from './protocol/openai-schemas.js';
 import { ollamaChatLineSchema } from './protocol/ollama-schemas.js';
@@ -84,6 +84,7 @@ export class NemotronClient {
   /** The endpoint this client talks to. */
   readonly profile: EndpointProfile;
   readonly #baseUrl: URL;
+  readonly #basePath: string;
   readonly #timeouts: Timeouts;
   readonly #retry: RetryPolicy;
   readonly #environment: Readonly<Record<string, string | undefined>>;
@@ -96,6 +97,7 @@ export class NemotronClient {
   constructor(options: NemotronClientOptions) {
     this.profile = options.profile;
     this.#baseUrl = parseBaseUrl(options.profile.baseUrl);
+    this.#basePath = this.#baseUrl.pathname.replace(/\/+$/, '');
     this.#timeouts = resolveTimeouts(options.timeouts);
     this.#retry = resolveRetryPolicy(options.retry);
     this.#environment = options.environment ?? process.env;
@@ -133,7 +135,7 @@ export class NemotronClient {
     const response = await this.#send('POST', path, body, options, ollama ? 'application/x-ndjson' : 'text/event-stream');
     const contentType = headerValue(response.headers, 'content-type') ?? '';
     if (!ollama && contentType.length > 0 && !contentType.includes('text/event-stream')) {
-      const text = await response.body.text().catch(() => '');
+      const text = await readBodyText(response, options.signal, path).catch(() => '');
       throw new NemotronError(
         'MALFORMED_RESPONSE',
         `POST ${path}: asked for a stream but the server answered ${contentType}: ${text.slice(0, 200)}`,
@@ -142,9 +144,10 @@ export class NemotronClient {
     }
     return new ChatStream({
       body: response.body,
+      watchdog: response.watchdog,
       decoder: ollama ? new OllamaStreamDecoder(this.#splitThinkTags) : new OpenAiStreamDecoder(this.#splitThinkTags),
       signal: options.signal,
-      target: `POST ${this.#baseUrl.origin}${this.#baseUrl.pathname}${path}`,
+      target: `POST ${this.#baseUrl.origin}${this.#basePath}${path}`,
       requestId: response.requestId,
       model: request.model,
     });
@@ -224,7 +227,7 @@ export class NemotronClient {
     const elapsed = (): number => Math.round(performance.now() - started);
     try {
       const response = await this.#send('GET', path.relative, undefined, { ...options, retry: { maxRetries: 0 } }, undefined, path.fromOrigin);
-      await response.body.text().catch(() => '');
+      await readBodyText(response, options.signal, path.relative).catch(() => '');
       return { ready: true, status: response.status, code: undefined, detail: `${path.relative} answered ${response.status}`, latencyMs: elapsed() };
     } catch (error) {
       const failure = error instanceof NemotronError ? error : new NemotronError('CONNECTION_FAILED', String(error));
@@ -258,7 +261,7 @@ export class NemotronClient {
     accept = 'application/json',
     fromOrigin = false,
   ): Promise<HttpResponse> {
-    const url = new URL(fromOrigin ? `${this.#baseUrl.origin}${path}` : `${this.#baseUrl.href}${path}`);
+    const url = new URL(`${this.#baseUrl.origin}${fromOrigin ? '' : this.#basePath}${path}`);
     const key = resolveApiKey(this.profile, url, this.#environment, this.#allowInsecureKeyTransport);
     const headers: Record<string, string> = { ...this.#headers, accept, 'user-agent': userAgent };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -278,12 +281,7 @@ export class NemotronClient {
   }
 
   async #readJson(response: HttpResponse, options: CallOptions, target: string): Promise<unknown> {
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      throw mapTransportError(error, options.signal, target, 'body');
-    }
+    const text = await readBodyText(response, options.signal, target);
     try {
       return JSON.parse(text);
     } catch {

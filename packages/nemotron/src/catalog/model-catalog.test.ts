@@ -14,6 +14,7 @@ describe('model catalog', () => {
     expect(findModel('nvidia/nemotron-3-nano')?.id).toBe('nvidia/nemotron-3-nano-30b-a3b');
     expect(findModel('nvidia/NVIDIA-Nemotron-Nano-9B-v2')?.id).toBe('nvidia/nvidia-nemotron-nano-9b-v2');
     expect(findModel('nemotron-3-nano:latest')?.id).toBe('nvidia/nemotron-3-nano-30b-a3b');
+    expect(findModel('nemotron-3-nano:30b-q4_K_M')?.id).toBe('nvidia/nemotron-3-nano-30b-a3b');
     expect(findModel('meta/llama-3.1-8b-instruct')).toBeUndefined();
   });
 

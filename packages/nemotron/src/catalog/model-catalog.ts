@@ -43,7 +43,7 @@ export interface CatalogEntry {
 const entries: readonly CatalogEntry[] = [
   {
     id: 'nvidia/nemotron-3-super-120b-a12b',
-    aliases: ['nvidia/nvidia-nemotron-3-super-120b-a12b-bf16', 'nvidia/nvidia-nemotron-3-super-120b-a12b-fp8', 'nvidia/nemotron-3-super', 'nemotron-3-super'],
+    aliases: ['nvidia/nvidia-nemotron-3-super-120b-a12b-bf16', 'nvidia/nvidia-nemotron-3-super-120b-a12b-fp8', 'nvidia/nemotron-3-super', 'nemotron-3-super', 'nemotron-3-super:120b'],
     displayName: 'Nemotron 3 Super 120B-A12B',
     family: 'nemotron-3',
     kind: 'chat',
@@ -58,7 +58,7 @@ const entries: readonly CatalogEntry[] = [
   },
   {
     id: 'nvidia/nemotron-3-nano-30b-a3b',
-    aliases: ['nvidia/nvidia-nemotron-3-nano-30b-a3b-bf16', 'nvidia/nvidia-nemotron-3-nano-30b-a3b-fp8', 'nvidia/nemotron-3-nano', 'nemotron-3-nano'],
+    aliases: ['nvidia/nvidia-nemotron-3-nano-30b-a3b-bf16', 'nvidia/nvidia-nemotron-3-nano-30b-a3b-fp8', 'nvidia/nemotron-3-nano', 'nemotron-3-nano', 'nemotron-3-nano:30b'],
     displayName: 'Nemotron 3 Nano 30B-A3B',
     family: 'nemotron-3',
     kind: 'chat',
@@ -205,8 +205,10 @@ function normalise(id: string): string {
   return id
     .trim()
     .toLowerCase()
-    .replace(/[_]/g, '.')
-    .replace(/:latest$/, '');
+    .replace(/:latest$/, '')
+    // Ollama quantisation tags: nemotron-3-nano:30b-q4_K_M -> nemotron-3-nano:30b
+    .replace(/(:[a-z0-9.]+)-(q\d[a-z0-9_]*|fp16|bf16|fp8)$/, '$1')
+    .replace(/[_]/g, '.');
 }
 
 const byName = new Map<string, CatalogEntry>();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type EndpointProfile, nimProfile, ollamaProfile, openAiCompatibleProfile, parseBaseUrl, vllmProfile } from '../endpoint-profile.js';
 import { NemotronError } from '../errors.js';
-import { HttpTransport } from '../http/transport.js';
+import { HttpTransport, readBodyText } from '../http/transport.js';
 import { ollamaTagsSchema, ollamaVersionSchema } from '../protocol/ollama-schemas.js';
 import { modelListSchema } from '../protocol/openai-schemas.js';
 import type { ServerModel } from '../types.js';
@@ -57,7 +57,7 @@ async function probe(transport: HttpTransport, url: URL, timeoutMs: number, sign
       },
       { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 },
     );
-    const text = await response.body.text();
+    const text = await readBodyText(response, signal, url.pathname);
     try {
       return { status: response.status, json: JSON.parse(text) };
     } catch {

@@ -48,6 +48,85 @@ export interface HttpResponse {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: Readable & { text(): Promise<string> };
   readonly requestId: string | undefined;
+  /** Watches the body for silence; call `touch()` whenever bytes arrive. */
+  readonly watchdog: IdleWatchdog;
+}
+
+/**
+ * Enforces the idle (between-chunks) timeout of a response body with millisecond precision
+ * (undici's own timers tick once a second). One timer, re-armed only when it fires, so marking
+ * activity costs a clock read. Stops by itself when the body closes.
+ */
+export class IdleWatchdog {
+  readonly #idleMs: number;
+  readonly #onIdle: (error: NemotronError) => void;
+  readonly #target: string;
+  #last = performance.now();
+  #timer: NodeJS.Timeout | undefined;
+  #fired: NemotronError | undefined;
+
+  /**
+   * @param idleMs - longest allowed silence
+   * @param target - `METHOD url` for the error message
+   * @param onIdle - called once with the `IDLE_TIMEOUT` error (aborts the exchange)
+   */
+  constructor(idleMs: number, target: string, onIdle: (error: NemotronError) => void) {
+    this.#idleMs = idleMs;
+    this.#target = target;
+    this.#onIdle = onIdle;
+    this.#arm(idleMs);
+  }
+
+  /** Marks activity: bytes arrived. */
+  touch(): void {
+    this.#last = performance.now();
+  }
+
+  /** Stops watching. */
+  stop(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** The timeout error, if the watchdog fired. */
+  get fired(): NemotronError | undefined {
+    return this.#fired;
+  }
+
+  #arm(delayMs: number): void {
+    this.#timer = setTimeout(() => this.#check(), Math.max(1, Math.ceil(delayMs)));
+    this.#timer.unref();
+  }
+
+  #check(): void {
+    const silence = performance.now() - this.#last;
+    if (silence + 1 < this.#idleMs) {
+      this.#arm(this.#idleMs - silence);
+      return;
+    }
+    this.#timer = undefined;
+    this.#fired = new NemotronError(
+      'IDLE_TIMEOUT',
+      `${this.#target}: the response went silent for more than ${this.#idleMs} ms (idle timeout)`,
+    );
+    this.#onIdle(this.#fired);
+  }
+}
+
+/** Reads a whole body as UTF-8 text, keeping its idle watchdog informed. */
+export async function readBodyText(response: HttpResponse, signal: AbortSignal | undefined, target: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of response.body) {
+      response.watchdog.touch();
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    throw response.watchdog.fired ?? mapTransportError(error, signal, target, 'body');
+  } finally {
+    response.watchdog.stop();
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** First value of a response header. */
@@ -79,6 +158,7 @@ export function mapTransportError(
   phase: 'request' | 'body',
 ): NemotronError {
   if (error instanceof NemotronError) return error;
+  if (error instanceof Error && error.cause instanceof NemotronError) return error.cause;
   if (signal?.aborted) return new NemotronError('ABORTED', `${target}: aborted by the caller`, { cause: error });
   const code = errorCodeOf(error);
   const detail = error instanceof Error ? error.message : String(error);
@@ -156,6 +236,14 @@ export class HttpTransport {
     const target = `${exchange.method} ${exchange.url.origin}${exchange.url.pathname}`;
     for (let attempt = 1; ; attempt += 1) {
       const retriesLeft = attempt <= policy.maxRetries;
+      // Our own controller carries the precise timeouts; the caller's signal is combined with it.
+      const attemptController = new AbortController();
+      const signal = exchange.signal === undefined ? attemptController.signal : AbortSignal.any([exchange.signal, attemptController.signal]);
+      const headersTimer = setTimeout(() => {
+        attemptController.abort(
+          new NemotronError('HEADERS_TIMEOUT', `${target}: the server sent no response headers within ${exchange.timeouts.headersMs} ms (headers timeout)`),
+        );
+      }, exchange.timeouts.headersMs);
       let response: Awaited<ReturnType<typeof undiciRequest>>;
       try {
         response = await undiciRequest(exchange.url, {
@@ -163,12 +251,18 @@ export class HttpTransport {
           method: exchange.method,
           headers: exchange.headers,
           body: exchange.body,
-          signal: exchange.signal,
-          headersTimeout: exchange.timeouts.headersMs,
-          bodyTimeout: exchange.timeouts.idleMs,
+          signal,
+          // Backstops only: undici's timers have one-second resolution; ours above and below are exact.
+          headersTimeout: exchange.timeouts.headersMs + 2000,
+          bodyTimeout: exchange.timeouts.idleMs + 2000,
         });
       } catch (error) {
-        const mapped = mapTransportError(error, exchange.signal, target, 'request');
+        clearTimeout(headersTimer);
+        const reason: unknown = attemptController.signal.reason;
+        const mapped =
+          exchange.signal?.aborted !== true && reason instanceof NemotronError
+            ? reason
+            : mapTransportError(error, exchange.signal, target, 'request');
         if (mapped.code === 'CONNECTION_RESET' && retriesLeft) {
           await sleep(backoffDelay(policy, attempt - 1), exchange.signal);
           continue;
@@ -178,11 +272,14 @@ export class HttpTransport {
           attempts: attempt,
         });
       }
+      clearTimeout(headersTimer);
       const headers = response.headers;
       const requestId = requestIdOf(headers);
       const status = response.statusCode;
       if (status >= 200 && status < 300) {
-        return { status, headers, body: response.body, requestId };
+        const watchdog = new IdleWatchdog(exchange.timeouts.idleMs, target, (error) => attemptController.abort(error));
+        response.body.once('close', () => watchdog.stop());
+        return { status, headers, body: response.body, requestId, watchdog };
       }
       const rawBody = await readCapped(response.body, 64 * 1024);
       const serverMessage = extractServerMessage(rawBody);

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { NemotronError } from '../errors.js';
-import { mapTransportError } from '../http/transport.js';
+import { type IdleWatchdog, mapTransportError } from '../http/transport.js';
 import type { ChatResult, ChatStreamEvent, FinishReason, Usage } from '../types.js';
 import type { StreamDecoder } from './openai-stream-decoder.js';
 import { ToolCallAssembler } from './tool-call-assembler.js';
@@ -9,6 +9,8 @@ import { ToolCallAssembler } from './tool-call-assembler.js';
 export interface ChatStreamSource {
   /** The response body. */
   readonly body: Readable;
+  /** Idle-timeout watchdog of the body. */
+  readonly watchdog: IdleWatchdog;
   /** Decoder for the server's stream format. */
   readonly decoder: StreamDecoder;
   /** The caller's signal (aborting it closes the connection). */
@@ -66,8 +68,10 @@ export class ChatStream implements AsyncIterableIterator<ChatStreamEvent> {
         step = await this.#chunks.next();
       } catch (error) {
         this.#close();
-        throw this.#withRequestId(mapTransportError(error, this.#source.signal, this.#source.target, 'body'));
+        const fired = this.#source.watchdog.fired;
+        throw this.#withRequestId(fired ?? mapTransportError(error, this.#source.signal, this.#source.target, 'body'));
       }
+      this.#source.watchdog.touch();
       try {
         if (step.done === true) {
           this.#finished = true;
@@ -136,6 +140,7 @@ export class ChatStream implements AsyncIterableIterator<ChatStreamEvent> {
     this.#finished = true;
     this.#queue = [];
     this.#queueIndex = 0;
+    this.#source.watchdog.stop();
     if (!this.#source.body.destroyed) this.#source.body.destroy();
   }
 
