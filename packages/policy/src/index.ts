@@ -60,6 +60,7 @@ export {
   syscallPolicySchema,
 } from './policy-schema.js';
 export { shippedPoliciesDir } from './shipped-policies.js';
+export { stringifyPolicy } from './stringify-policy.js';
 export {
   isKnownSyscall,
   knownSyscallNames,
