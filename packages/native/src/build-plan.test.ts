@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPlan, expandPath, persistencePaths, sandboxEnvironment } from './build-plan.js';
+import {
+  buildPlan,
+  expandPath,
+  landlockAbiRequiredBy,
+  persistencePaths,
+  sandboxEnvironment,
+} from './build-plan.js';
 import { launchPlanSchema } from './launch-plan.js';
 import { NativeError } from './native-error.js';
 import type { SandboxPolicy } from './sandbox-policy.js';
@@ -326,5 +332,25 @@ describe('buildPlan: limits, seccomp, network, flags', () => {
     ).plan;
     expect(launchPlanSchema.parse(JSON.parse(JSON.stringify(result)))).toEqual(result);
     expect(() => launchPlanSchema.parse({ ...result, extra: 1 })).toThrow();
+  });
+});
+
+describe('landlockAbiRequiredBy', () => {
+  it('needs ABI 6 for the scoping every plan asks for, 4 without it, 5 for device ioctl rights', () => {
+    const base = plan({}).plan;
+    expect(landlockAbiRequiredBy(base)).toBe(6);
+    const unscoped = {
+      ...base,
+      landlock: { ...base.landlock, scope: { signal: false, abstract_unix_socket: false } },
+    };
+    expect(landlockAbiRequiredBy(unscoped)).toBe(4);
+    const ioctl = {
+      ...unscoped,
+      landlock: {
+        ...unscoped.landlock,
+        paths: [{ path: '/dev', access: ['read' as const, 'ioctl_dev' as const] }],
+      },
+    };
+    expect(landlockAbiRequiredBy(ioctl)).toBe(5);
   });
 });

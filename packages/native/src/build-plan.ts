@@ -310,3 +310,17 @@ function inspectPathOnDisk(path: string): PathKind {
     return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'inaccessible';
   }
 }
+
+/**
+ * The lowest Landlock ABI that enforces everything `plan` asks of Landlock, as the launcher
+ * decides under `hard_requirement`: filesystem rules with truncate control (3), TCP port rules
+ * (4; every plan restricts TCP), device ioctl rights (5), signal and abstract-socket scoping (6).
+ * Audit logging (7) is never required.
+ */
+export function landlockAbiRequiredBy(plan: LaunchPlan): number {
+  // Filesystem rules (1) with truncate control (3), and TCP port rules (4): every plan has landlock.net.
+  let abi = 4;
+  if (plan.landlock.paths.some((rule) => rule.access.includes('ioctl_dev'))) abi = Math.max(abi, 5);
+  if (plan.landlock.scope.signal || plan.landlock.scope.abstract_unix_socket) abi = Math.max(abi, 6);
+  return abi;
+}

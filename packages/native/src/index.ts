@@ -10,6 +10,7 @@ export {
   type BuiltPlan,
   buildPlan,
   expandPath,
+  landlockAbiRequiredBy,
   type PathKind,
   persistencePaths,
   type SkippedPath,

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPolicyFile, type Policy } from '@nemoclaw/policy';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { landlockAbiRequiredBy } from './build-plan.js';
 import { launchPlanSchema } from './launch-plan.js';
 import { SandboxSetupError } from './native-error.js';
+import { probe } from './probe.js';
 import type { SandboxPolicy } from './sandbox-policy.js';
 import { collect, runSandboxed, spawnSandboxed, spawnWithPlan } from './spawn-sandboxed.js';
 
@@ -142,6 +144,20 @@ describe('setup failures become SandboxSetupError', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('ran\n');
     expect(result.stderr).toMatch(/lacks TCP port rules/);
+  });
+
+  it('agrees with the launcher on the lowest ABI a plan needs, for every ABI from 1 to 7', async () => {
+    const handle = spawnSandboxed(policy, ['true'], { workdir, env: callerEnv });
+    await handle.exited;
+    const required = handle.plan === null ? 0 : landlockAbiRequiredBy(handle.plan);
+    const kernel = (await probe()).kernelLandlockAbi;
+    for (let abi = 1; abi <= Math.min(7, kernel); abi++) {
+      const outcome = await run(['true'], { abiOverride: abi }).then(
+        (result) => result.code,
+        (error: unknown) => (error instanceof SandboxSetupError ? error.exitCode : -1),
+      );
+      expect({ abi, outcome }).toEqual({ abi, outcome: abi >= required ? 0 : 123 });
+    }
   });
 
   it('takes the ABI override from NEMOCLAW_LANDLOCK_ABI', async () => {

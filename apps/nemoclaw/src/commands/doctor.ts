@@ -1,3 +1,6 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import type { ProbeReport } from '@nemoclaw/native';
 import { Command } from 'commander';
 import { NemoclawCliError } from '../cli-error.js';
@@ -52,10 +55,17 @@ const kernelAdvice =
   '(Ubuntu 22.04 ships 5.15 = ABI 1 and its HWE kernel 6.8 = ABI 4; Ubuntu 24.04 6.8 = ABI 4; Debian 12 6.1 = ABI 2; Debian 13 6.12 = ABI 6).';
 
 /**
- * Turns a probe into what each policy domain can enforce on this machine and how to fix what is
- * missing. Pure: the same probe gives the same report.
+ * The Landlock ABI the shipped default policy needs under `hard_requirement` with this launcher:
+ * filesystem rules with truncate (3), TCP ports (4), signal and abstract-socket scoping (6).
  */
-export function diagnose(probe: ProbeReport): DoctorReport {
+export const defaultRequiredAbi = 6;
+
+/**
+ * Turns a probe into what each policy domain can enforce on this machine and how to fix what is
+ * missing. Pure: the same probe gives the same report. `requiredAbi` is the Landlock ABI the
+ * default policy needs under `hard_requirement`.
+ */
+export function diagnose(probe: ProbeReport, requiredAbi: number = defaultRequiredAbi): DoctorReport {
   const abi = probe.landlockAbi;
   const checks: DoctorCheck[] = [];
   const add = (check: DoctorCheck): void => {
@@ -65,6 +75,23 @@ export function diagnose(probe: ProbeReport): DoctorReport {
     const feature = landlockAbiFeatures.find((entry) => entry.abi === needed);
     return `run a kernel >= ${feature?.kernel ?? '?'} (Landlock ABI ${needed}). ${kernelAdvice}`;
   };
+
+  add(
+    abi >= requiredAbi
+      ? {
+          domain: 'sandbox',
+          feature: 'default policy (hard_requirement)',
+          status: 'ok',
+          detail: `needs Landlock ABI ${requiredAbi}, this machine has ${abi}`,
+        }
+      : {
+          domain: 'sandbox',
+          feature: 'default policy (hard_requirement)',
+          status: 'missing',
+          detail: `needs Landlock ABI ${requiredAbi}, this machine has ${abi}: the launcher refuses to start (exit 123) rather than run with less`,
+          fix: `${upgrade(requiredAbi)} Or accept less: \`landlock: { compatibility: best_effort }\` in your policy runs and prints exactly which protection is missing.`,
+        },
+  );
 
   add(
     probe.userNamespaces
@@ -279,19 +306,53 @@ export function createDoctorCommand(): Command {
     .option('--json', 'print the report as JSON')
     .exitOverride()
     .action(async (options: { json?: boolean }) => {
-      const { probe, NativeError } = await import('@nemoclaw/native');
-      let report: DoctorReport;
-      try {
-        report = diagnose(await probe());
-      } catch (error) {
-        if (error instanceof NativeError) {
-          throw new NemoclawCliError('FAILED', `doctor: ${error.message}`, { cause: error });
-        }
-        throw error;
-      }
-      process.stdout.write(
-        options.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report),
-      );
-      process.exitCode = report.ready ? 0 : 1;
+      process.exitCode = await executeDoctor(options, { stdout: process.stdout, env: process.env });
     });
+}
+
+/**
+ * Probes the machine, writes the report (text or JSON) to `io.stdout` and resolves to the exit
+ * code: 0 when the shipped default policy can be enforced here, 1 when something is missing.
+ *
+ * @throws {@link NemoclawCliError} when the launcher is missing or does not answer.
+ */
+export async function executeDoctor(
+  options: { json?: boolean },
+  io: { stdout: Writable; env: Readonly<Record<string, string | undefined>> },
+): Promise<number> {
+  const native = await import('@nemoclaw/native');
+  let report: DoctorReport;
+  try {
+    const probeReport = await native.probe({ env: io.env });
+    report = diagnose(probeReport, await defaultPolicyAbi());
+  } catch (error) {
+    if (error instanceof native.NativeError) {
+      throw new NemoclawCliError(
+        error.code === 'LAUNCHER_NOT_FOUND' ? 'NOT_FOUND' : 'FAILED',
+        `doctor: ${error.message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
+  io.stdout.write(
+    options.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report),
+  );
+  return report.ready ? 0 : 1;
+}
+
+/** The Landlock ABI the shipped default policy needs under hard_requirement (from its real plan). */
+async function defaultPolicyAbi(): Promise<number> {
+  const [{ loadPolicyFile, shippedPoliciesDir }, { buildPlan, landlockAbiRequiredBy }] = await Promise.all([
+    import('@nemoclaw/policy'),
+    import('@nemoclaw/native'),
+  ]);
+  const home = homedir();
+  const loaded = loadPolicyFile(join(shippedPoliciesDir(), 'default.yaml'), { workdir: home, home });
+  if (!loaded.ok) return defaultRequiredAbi;
+  return landlockAbiRequiredBy(
+    buildPlan(loaded.value, { command: ['true'], workdir: home, home, env: {} }).plan,
+  );
 }

@@ -110,7 +110,7 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<number
       },
     );
   }
-  const home = io.env.HOME !== undefined && io.env.HOME.startsWith('/') ? io.env.HOME : homedir();
+  const home = io.env.HOME?.startsWith('/') === true ? io.env.HOME : homedir();
   const policyPath = request.policy ?? join(shippedPoliciesDir(), 'default.yaml');
   const loaded = loadPolicyFile(policyPath, { workdir, home });
   if (!loaded.ok) {
@@ -131,6 +131,7 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<number
       env: io.env,
       stdio: io.stdio,
       pty: request.pty === true,
+      verbose: request.verbose === true,
       ...(request.name === undefined ? {} : { hostname: request.name }),
     });
   } catch (error) {

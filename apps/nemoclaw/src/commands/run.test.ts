@@ -1,0 +1,151 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { buildPlan } from '@nemoclaw/native';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NemoclawCliError } from '../cli-error.js';
+import { runCli } from '../program.js';
+import { describePlan, executeRun, type RunRequest, runExitCodes } from './run.js';
+
+const nativeDir = fileURLToPath(new URL('../../../../native/', import.meta.url));
+let launcherPath = '';
+let workdir = '';
+
+beforeAll(() => {
+  // A launcher built from the current sources (make is a no-op when it is up to date).
+  execFileSync('flock', [join(tmpdir(), 'nemoclaw-native-make.lock'), 'make', '-s', '-C', nativeDir], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  launcherPath = join(nativeDir, 'build', 'nemoclaw-sandbox-exec');
+  // Not under /tmp: the default policy gives the sandbox a private, empty /tmp.
+  workdir = mkdtempSync('/var/tmp/nemoclaw-run-');
+});
+
+async function run(request: RunRequest, env: Record<string, string> = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const errors: Buffer[] = [];
+  stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  stderr.on('data', (chunk: Buffer) => errors.push(chunk));
+  const code = await executeRun(
+    { workdir, ...request },
+    {
+      stdio: 'pipe',
+      stdout,
+      stderr,
+      env: { PATH: '/usr/bin:/bin', HOME: homedir(), NEMOCLAW_SANDBOX_EXEC: launcherPath, ...env },
+    },
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(errors).toString() };
+}
+
+async function failure(request: RunRequest, env: Record<string, string> = {}): Promise<NemoclawCliError> {
+  const error = await run(request, env).catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(NemoclawCliError);
+  return error as NemoclawCliError;
+}
+
+describe('nemoclaw run', () => {
+  it('runs the command under the default policy and passes its exit code through', async () => {
+    const result = await run({ command: ['sh', '-c', 'echo "in $(pwd)"; exit 7'] });
+    expect(result).toMatchObject({ code: 7, stdout: `in ${workdir}\n` });
+  });
+
+  it('answers 127 for a command that does not exist, as shells do', async () => {
+    const result = await run({ command: ['no-such-command-nemoclaw'] });
+    expect(result.code).toBe(127);
+    expect(result.stderr).toContain('no-such-command-nemoclaw');
+  });
+
+  it('reports an invalid policy as exit 78 with one file:line:col line', async () => {
+    const policy = join(workdir, 'invalid.yaml');
+    writeFileSync(policy, 'version: 1\nfilesystem_policy:\n  read_only: [relative/path]\n');
+    const error = await failure({ command: ['true'], policy });
+    expect(error.exitCode).toBe(runExitCodes.policy);
+    expect(error.message).toMatch(
+      new RegExp(`^policy: ${policy}:3:\\d+: filesystem_policy.read_only\\[0\\]: `),
+    );
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('reports an unreadable or missing policy file as exit 78', async () => {
+    const missing = await failure({ command: ['true'], policy: join(workdir, 'missing.yaml') });
+    expect(missing.exitCode).toBe(78);
+    expect(missing.message).toMatch(/^policy: .*missing\.yaml/);
+    const directory = join(workdir, 'a-directory.yaml');
+    mkdirSync(directory, { recursive: true });
+    expect((await failure({ command: ['true'], policy: directory })).exitCode).toBe(78);
+  });
+
+  it('reports a policy the kernel sandbox cannot enforce as written as exit 78', async () => {
+    const policy = join(workdir, 'unenforceable.yaml');
+    writeFileSync(
+      policy,
+      'version: 1\nfilesystem_policy:\n  read_only: [/]\n  read_write: [/var/tmp]\n  no_execute: [/var/tmp]\n',
+    );
+    const error = await failure({ command: ['true'], policy });
+    expect(error.exitCode).toBe(78);
+    expect(error.message).toMatch(/no_execute \/var\/tmp lies inside \/, which grants execute/);
+  });
+
+  it('refuses a workdir that is not a directory and a bad --name with the usage code', async () => {
+    expect((await failure({ command: ['true'], workdir: join(workdir, 'nope') })).exitCode).toBe(2);
+    expect((await failure({ command: ['true'], name: 'bad name!' })).exitCode).toBe(2);
+    expect((await failure({ command: [] })).exitCode).toBe(2);
+  });
+
+  it('uses --name as the hostname inside', async () => {
+    const result = await run({ command: ['cat', '/proc/sys/kernel/hostname'], name: 'agent-7' });
+    expect(result.stdout).toBe('agent-7\n');
+  });
+
+  it('passes the launcher setup failures (120-125) through with the launcher line', async () => {
+    const result = await run({ command: ['true'] }, { NEMOCLAW_LANDLOCK_ABI: '2' });
+    expect(result.code).toBe(123);
+    expect(result.stderr).toMatch(/^nemoclaw-sandbox-exec: landlock: .*ABI 2/m);
+  });
+
+  it('reports a missing launcher as exit 69', async () => {
+    const error = await failure(
+      { command: ['true'] },
+      { NEMOCLAW_SANDBOX_EXEC: join(workdir, 'no-launcher') },
+    );
+    expect(error.exitCode).toBe(runExitCodes.launcherMissing);
+    expect(error.message).toMatch(/^launcher: NEMOCLAW_SANDBOX_EXEC=/);
+  });
+
+  it('prints a one-line summary of the policy and the launcher line of what it enforces with --verbose', async () => {
+    const result = await run({ command: ['true'], verbose: true });
+    expect(result.code).toBe(0);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(
+      /^nemoclaw: sandbox: policy .*default\.yaml; landlock hard_requirement, \d+ paths .*seccomp default; network none; env \d+ vars; limits /,
+    );
+    expect(result.stderr).toMatch(/^nemoclaw-sandbox-exec: .*landlock=ABI/m);
+  });
+
+  it('is reachable through the CLI: a missing command is a usage error', async () => {
+    expect(await runCli(['node', 'nemoclaw', 'run'])).toBe(2);
+  });
+});
+
+describe('describePlan', () => {
+  it('summarises a plan in one line', () => {
+    const { plan } = buildPlan(
+      {
+        filesystem_policy: { read_only: ['/usr'], read_write: ['/var/tmp'], deny: ['/root/.ssh'] },
+        process: { env: { allow: ['PATH'] }, limits: { nofile: 64, wall_seconds: 5 } },
+      },
+      { command: ['true'], workdir: '/var/tmp', home: '/root', env: { PATH: '/bin' }, abiOverride: 6 },
+    );
+    expect(describePlan(plan, [{ path: '/x', reason: 'read_only: does not exist' }], 'p.yaml')).toBe(
+      'sandbox: policy p.yaml; landlock hard_requirement (ABI override 6), 2 paths (1 writable, 1 missing skipped); ' +
+        '1 masked, 0 pinned read-only; seccomp default; network none; env 1 vars; limits core=0 nofile=64 wall=5s',
+    );
+  });
+});
