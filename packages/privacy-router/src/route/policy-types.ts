@@ -1,3 +1,5 @@
+import type { InferencePolicy } from '@nemoclaw/policy';
+
 /**
  * The shape of the policy's `inference` domain as the router consumes it (snake_case, as in the
  * YAML). Structurally identical to `InferencePolicy` of `@nemoclaw/policy`; the router accepts any
@@ -61,3 +63,11 @@ export interface RouterInferencePolicy {
   /** What to do when a local provider cannot be reached (default `block`). */
   on_local_unavailable?: 'block' | 'redact_and_cloud' | undefined;
 }
+
+/**
+ * Compile-time proof that a validated `InferencePolicy` of `@nemoclaw/policy` is accepted as is.
+ * @internal
+ */
+export type InferencePolicyIsAccepted = InferencePolicy extends RouterInferencePolicy ? true : never;
+const inferencePolicyIsAccepted: InferencePolicyIsAccepted = true;
+void inferencePolicyIsAccepted;

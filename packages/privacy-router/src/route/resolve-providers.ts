@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '@nemoclaw/policy';
 import { PrivacyRouterError } from '../privacy-router-error.js';
 import type { ProviderKind, RouterInferencePolicy } from './policy-types.js';
 
@@ -15,15 +16,6 @@ export interface ResolvedProvider {
   apiKeyEnv: string | undefined;
   /** Whether data sent to this provider stays on this machine. */
   local: boolean;
-}
-
-/** True for `localhost`, 127.0.0.0/8 and ::1 (the addresses that never leave the machine). */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
-  if (/^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /**
