@@ -23,3 +23,44 @@ export {
   sensitivityLevels,
   sensitivityOf,
 } from './detect/finding.js';
+export { PrivacyRouterError, type PrivacyRouterErrorCode } from './privacy-router-error.js';
+export { type RequestScan, redactRequest, scanRequestTexts } from './redact/redact-request.js';
+export { redactText } from './redact/redact-text.js';
+export { RedactionVault } from './redact/redaction-vault.js';
+export { type TextVisitor, visitRequestTexts } from './redact/request-texts.js';
+export { createEventStreamRestorer } from './redact/restore-event-stream.js';
+export { restoreJson } from './redact/restore-json.js';
+export { type RestoreMode, restoreText } from './redact/restore-text.js';
+export { StreamingRestorer } from './redact/streaming-restorer.js';
+export { type ClientApi, conversationHeader, conversationIdOf } from './route/conversation-id.js';
+export {
+  type ConversationRouteState,
+  countEntities,
+  type DecideRouteOptions,
+  decideLocalUnavailable,
+  decideRoute,
+  formatRouteReason,
+  type RouteDecision,
+  type RouteReason,
+} from './route/decide-route.js';
+export type {
+  ProviderKind,
+  RouterInferencePolicy,
+  RouterInferenceProvider,
+  RouterInferenceRule,
+  RouterInferenceRuleCondition,
+  RouterInferenceTermList,
+} from './route/policy-types.js';
+export { type ResolvedProvider, resolveProviders } from './route/resolve-providers.js';
+export type { ErrorFormat, RouterErrorCode } from './server/client-errors.js';
+export {
+  createRouter,
+  defaultRouterLimits,
+  type PrivacyRouter,
+  type RouterAddress,
+  type RouterOptions,
+} from './server/create-router.js';
+export type { DecisionListener, RouteDecisionEvent } from './server/decision-event.js';
+export type { RouterLogger } from './server/router-logger.js';
+export type { RouterLimits } from './server/router-runtime.js';
+export type { RouterStatus } from './server/router-status.js';
