@@ -133,6 +133,7 @@ export class NemotronClient {
     const body = ollama ? ollamaChatBody(request, plan, true) : openAiChatBody(request, plan, true);
     const path = ollama ? '/api/chat' : '/chat/completions';
     const response = await this.#send('POST', path, body, options, ollama ? 'application/x-ndjson' : 'text/event-stream');
+    const key = this.#currentKey();
     const contentType = headerValue(response.headers, 'content-type') ?? '';
     if (!ollama && contentType.length > 0 && !contentType.includes('text/event-stream')) {
       const text = await readBodyText(response, options.signal, path).catch(() => '');
@@ -150,6 +151,7 @@ export class NemotronClient {
       target: `POST ${this.#baseUrl.origin}${this.#basePath}${path}`,
       requestId: response.requestId,
       model: request.model,
+      secrets: key === undefined ? [] : [key],
     });
   }
 
@@ -240,6 +242,13 @@ export class NemotronClient {
     await this.#transport.close();
   }
 
+  /** The key currently in the environment (for redaction only; never validated here). */
+  #currentKey(): string | undefined {
+    const name = this.profile.apiKeyEnv;
+    const value = name === undefined ? undefined : this.#environment[name]?.trim();
+    return value === undefined || value.length === 0 ? undefined : value;
+  }
+
   #healthPath(): { relative: string; fromOrigin: boolean } {
     switch (this.profile.flavour) {
       case 'nim':
@@ -274,6 +283,7 @@ export class NemotronClient {
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: options.signal,
+        secrets: key === undefined ? [] : [key],
         timeouts: options.timeouts === undefined ? this.#timeouts : resolveTimeouts(options.timeouts, this.#timeouts),
       },
       retry ?? defaultRetryPolicy,

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Agent, request as undiciRequest } from 'undici';
+import { Agent, buildConnector, errors as undiciErrors, request as undiciRequest } from 'undici';
 import { NemotronError, type NemotronErrorCode } from '../errors.js';
 import { extractServerMessage } from '../protocol/server-message.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter, type RetryPolicy, sleep } from './retry-policy.js';
@@ -40,6 +40,17 @@ export interface HttpExchange {
   readonly body?: string;
   readonly signal?: AbortSignal | undefined;
   readonly timeouts: Timeouts;
+  /** Values (API keys) to blank out of anything the server echoes into an error. */
+  readonly secrets?: readonly string[];
+}
+
+/** Replaces every occurrence of each secret in `text` with `[redacted]`. */
+export function redactSecrets(text: string, secrets: readonly string[] | undefined): string {
+  let clean = text;
+  for (const secret of secrets ?? []) {
+    if (secret.length > 0) clean = clean.split(secret).join('[redacted]');
+  }
+  return clean;
 }
 
 /** A successful (2xx) response whose body has not been read yet. */
@@ -218,6 +229,35 @@ function statusCodeFor(status: number): NemotronErrorCode {
 }
 
 /**
+ * undici's connector with a connect timeout of millisecond precision (undici's own timer ticks
+ * once a second, so 300 ms would become about 1 s). On expiry the half-open socket is destroyed
+ * and undici gets its usual `UND_ERR_CONNECT_TIMEOUT` error.
+ */
+function preciseConnector(timeoutMs: number): buildConnector.connector {
+  const base = buildConnector({ timeout: timeoutMs + 2000 });
+  return (options, callback) => {
+    let settled = false;
+    let socket: ReturnType<typeof base> | undefined;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      (socket as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+      callback(new undiciErrors.ConnectTimeoutError(`connect timeout after ${timeoutMs} ms`), null);
+    }, timeoutMs);
+    socket = base(options, (...result) => {
+      if (settled) {
+        result[1]?.destroy();
+        return;
+      }
+      settled = true;
+      clearTimeout(timer);
+      callback(...result);
+    });
+    return socket;
+  };
+}
+
+/**
  * The HTTP layer of the client: one undici `Agent` (connection pool), per-request header and idle
  * timeouts, and retries with exponential backoff and full jitter on 429, 5xx (not 501) and
  * connections reset before any response. A response that has started (2xx headers received) is
@@ -228,7 +268,7 @@ export class HttpTransport {
 
   /** @param connectTimeoutMs - limit for establishing each connection */
   constructor(connectTimeoutMs: number) {
-    this.#agent = new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 4_000 });
+    this.#agent = new Agent({ connect: preciseConnector(connectTimeoutMs), keepAliveTimeout: 4_000 });
   }
 
   /** Sends `exchange`, retrying under `policy`; resolves with the first 2xx response. */
@@ -282,7 +322,7 @@ export class HttpTransport {
         return { status, headers, body: response.body, requestId, watchdog };
       }
       const rawBody = await readCapped(response.body, 64 * 1024);
-      const serverMessage = extractServerMessage(rawBody);
+      const serverMessage = extractServerMessage(redactSecrets(rawBody, exchange.secrets));
       if (isRetryableStatus(status) && retriesLeft) {
         const retryAfter = parseRetryAfter(headerValue(headers, 'retry-after'));
         if (!retryAfter.ok || retryAfter.value <= policy.maxRetryAfterMs) {

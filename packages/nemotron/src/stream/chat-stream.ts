@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { NemotronError } from '../errors.js';
-import { type IdleWatchdog, mapTransportError } from '../http/transport.js';
+import { type IdleWatchdog, mapTransportError, redactSecrets } from '../http/transport.js';
 import type { ChatResult, ChatStreamEvent, FinishReason, Usage } from '../types.js';
 import type { StreamDecoder } from './openai-stream-decoder.js';
 import { ToolCallAssembler } from './tool-call-assembler.js';
@@ -21,6 +21,8 @@ export interface ChatStreamSource {
   readonly requestId: string | undefined;
   /** Model asked for (reported in the collected result when the server does not say). */
   readonly model: string;
+  /** Values (API keys) to blank out of in-stream error messages. */
+  readonly secrets: readonly string[];
 }
 
 /**
@@ -144,15 +146,19 @@ export class ChatStream implements AsyncIterableIterator<ChatStreamEvent> {
     if (!this.#source.body.destroyed) this.#source.body.destroy();
   }
 
+  /** Adds the request id and blanks out secrets the server may have echoed. */
   #withRequestId(error: unknown): unknown {
-    if (error instanceof NemotronError && error.requestId === undefined && this.requestId !== undefined) {
-      return new NemotronError(error.code, `${error.message} (request id ${this.requestId})`, {
-        cause: error.cause,
-        status: error.status,
-        requestId: this.requestId,
-        serverMessage: error.serverMessage,
-      });
-    }
-    return error;
+    if (!(error instanceof NemotronError)) return error;
+    const secrets = this.#source.secrets;
+    const addId = error.requestId === undefined && this.requestId !== undefined;
+    const message = redactSecrets(addId ? `${error.message} (request id ${this.requestId})` : error.message, secrets);
+    const serverMessage = error.serverMessage === undefined ? undefined : redactSecrets(error.serverMessage, secrets);
+    if (!addId && message === error.message && serverMessage === error.serverMessage) return error;
+    return new NemotronError(error.code, message, {
+      cause: error.cause,
+      status: error.status,
+      requestId: error.requestId ?? this.requestId,
+      serverMessage,
+    });
   }
 }
