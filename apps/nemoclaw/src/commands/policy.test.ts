@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Policy, parsePolicy } from '@nemoclaw/policy';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parse } from 'yaml';
 import { runCli } from '../program.js';
 
 const policiesDir = fileURLToPath(new URL('../../../../policies/', import.meta.url)).replace(/\/$/, '');
@@ -34,6 +34,13 @@ async function run(...args: string[]): Promise<{ code: number; stdout: string; s
   vi.restoreAllMocks();
   process.exitCode = undefined;
   return { code, stdout, stderr };
+}
+
+/** Parses YAML the CLI printed with the policy loader itself (so it must also load back). */
+function loadBack(text: string): Policy {
+  const result = parsePolicy(text, { file: 'stdout.yaml' });
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
 }
 
 async function write(name: string, text: string): Promise<string> {
@@ -95,8 +102,8 @@ describe('nemoclaw policy show', () => {
     const file = await write('mine.yaml', 'version: 1\nextends: [default, presets/github]\n');
     const result = await run('show', file, '--workdir', directory);
     expect(result.code).toBe(0);
-    const shown = parse(result.stdout) as Record<string, Record<string, unknown>>;
-    expect(Object.keys(shown.network_policies ?? {})).toEqual(['github']);
+    const shown = loadBack(result.stdout);
+    expect(Object.keys(shown.network_policies)).toEqual(['github']);
     expect(shown.landlock).toEqual({ compatibility: 'hard_requirement' });
     expect(shown).not.toHaveProperty('extends');
   });
@@ -175,9 +182,12 @@ network_policies:
     const file = await write('openshell.yaml', openShell);
     const result = await run('import', file);
     expect(result.code).toBe(0);
-    const converted = parse(result.stdout) as Record<string, unknown>;
+    const converted = loadBack(result.stdout);
     expect(converted.landlock).toEqual({ compatibility: 'best_effort' });
-    expect(converted.syscalls).toEqual({ profile: 'default' });
+    expect(converted.syscalls.profile).toBe('default');
+    expect(converted.network_policies.github?.endpoints).toEqual([
+      { host: 'api.github.com', port: 443, access: 'full' },
+    ]);
     expect(result.stderr).toMatch(/^FIELD\s+MAPPING\s+NOTE$/m);
     expect(result.stderr).toMatch(/^landlock\.compatibility\s+WARNING\s+best_effort kept/m);
     expect(result.stderr).toMatch(/^process\.run_as_user\s+KEPT\s+sandbox kept/m);
