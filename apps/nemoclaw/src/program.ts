@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { NemoclawCliError } from './cli-error.js';
 import { createDoctorCommand } from './commands/doctor.js';
+import { createPolicyCommand } from './commands/policy.js';
 import { createRunCommand } from './commands/run.js';
 
 /** Exit codes of the `nemoclaw` command itself (a sandboxed command's own code passes through). */
@@ -19,6 +20,7 @@ export function createProgram(): Command {
     .exitOverride();
   program.addCommand(createRunCommand());
   program.addCommand(createDoctorCommand());
+  program.addCommand(createPolicyCommand());
   return program;
 }
 
