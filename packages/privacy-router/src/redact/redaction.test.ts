@@ -16,7 +16,7 @@ describe('RedactionVault and redactText', () => {
     expect(vault.placeholderFor('EMAIL', 'a@x.org')).toBe('\u27e6EMAIL_1\u27e7');
     expect(vault.placeholderFor('EMAIL', 'b@x.org')).toBe('\u27e6EMAIL_2\u27e7');
     expect(vault.placeholderFor('EMAIL', 'a@x.org')).toBe('\u27e6EMAIL_1\u27e7');
-    expect(vault.placeholderFor('CREDIT_CARD', '4111')).toBe('\u27e6CREDIT_CARD_1\u27e7');
+    expect(vault.placeholderFor('CREDIT_CARD', '4539')).toBe('\u27e6CREDIT_CARD_1\u27e7');
     expect(vault.valueOf('EMAIL_2')).toBe('b@x.org');
   });
 

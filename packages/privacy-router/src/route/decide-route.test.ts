@@ -43,7 +43,7 @@ function routeOf(decision: ReturnType<typeof decideRoute>): string {
 
 describe('decideRoute', () => {
   it('takes the first matching rule, ANY within a list', () => {
-    const decision = decideRoute(detector.scan('pay 4111 1111 1111 1111 to jane@example.com'), policy);
+    const decision = decideRoute(detector.scan('pay 4539 1488 0343 6467 to jane@example.com'), policy);
     expect(routeOf(decision)).toBe('local');
     expect(decision.reason).toEqual({
       basis: 'rule',

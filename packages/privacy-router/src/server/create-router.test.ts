@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PrivacyRouterError } from '../privacy-router-error.js';
 import { createRouter } from './create-router.js';
+import type { RouteDecisionEvent } from './decision-event.js';
+import { decisionToOcsfEvent } from './ocsf-event.js';
 import { startLoopbackProvider } from './testing/loopback-provider.js';
 import {
   cloudKeys,
@@ -10,7 +12,7 @@ import {
   startRouterFixture,
 } from './testing/router-fixture.js';
 
-const card = '4111 1111 1111 1111';
+const card = '4539 1488 0343 6467';
 
 function chat(text: string, extra: Record<string, unknown> = {}) {
   return { model: 'any-model', messages: [{ role: 'user', content: text }], ...extra };
@@ -117,6 +119,26 @@ describe('routing by the inference policy', () => {
     expect(event?.outcome).toBe('forwarded');
     expect(event?.status).toBe(200);
     expect(JSON.stringify(fixture.decisions)).not.toContain('example.com');
+    const ocsf = decisionToOcsfEvent(fixture.decisions[0] as RouteDecisionEvent, { sandbox: 'dev' });
+    expect(ocsf).toMatchObject({
+      class_uid: 6003,
+      api: { operation: 'chat.completions', service: { name: 'cloud' } },
+      unmapped: { route: 'cloud', redacted_count: 2 },
+      resources: [{ data_classifications: [{ discovery_details: [{ type: 'EMAIL', count: 2 }] }] }],
+    });
+    expect(JSON.stringify(ocsf)).not.toContain('example.com');
+  });
+
+  it('reports blocked and local decisions as OCSF events with rule and TERM counts', async () => {
+    await postJson(fixture.origin, '/v1/chat/completions', chat('Acme Corp renewal'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const ocsf = decisionToOcsfEvent(fixture.decisions[0] as RouteDecisionEvent);
+    expect(ocsf).toMatchObject({
+      unmapped: { route: 'local' },
+      resources: [{ data_classifications: [{ discovery_details: [{ type: 'TERM', count: 1 }] }] }],
+    });
+    expect(JSON.stringify(ocsf)).toContain('inference.rules[1]');
+    expect(JSON.stringify(ocsf)).not.toContain('Acme');
   });
 
   it('lists the models of all providers merged, and its status', async () => {
@@ -188,7 +210,7 @@ describe('when the local provider is down', () => {
       expect(answer.headers.get('x-nemoclaw-reason')).toMatch(/^local-unavailable; rule=0/);
       expect(answerOf(answer.json())).toBe(`[cloud] card ${card} for Acme Corp`);
       const sent = fixture.cloud.requests[0]?.body ?? '';
-      expect(sent).not.toContain('4111');
+      expect(sent).not.toContain('4539');
       expect(sent).not.toContain('Acme');
       expect(sent).toContain('\u27e6CREDIT_CARD_1\u27e7');
     } finally {

@@ -12,6 +12,10 @@ export interface RouteDecisionEvent {
   requestId: string;
   /** The client API called. */
   api: ClientApi;
+  /** The model requested (after the provider's `model` override, when forwarded). */
+  model: string;
+  /** The client's address (loopback, or the sandbox bridge). */
+  client: { ip: string; port: number };
   /** The provider id the request went to, or `block`. */
   route: string;
   /** The provider, when forwarded. */

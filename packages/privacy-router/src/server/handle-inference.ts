@@ -267,6 +267,11 @@ export async function handleInference(
       time: exchange.time,
       requestId: exchange.requestId,
       api,
+      model:
+        decision.route !== 'block' && decision.route.model !== undefined
+          ? decision.route.model
+          : String(body.model),
+      client: { ip: request.socket.remoteAddress ?? '', port: request.socket.remotePort ?? 0 },
       route,
       provider:
         decision.route === 'block'
