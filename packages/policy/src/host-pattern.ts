@@ -19,13 +19,13 @@ export function hostPatternProblem(host: string): string | undefined {
   const wildcard = labels[0] === '*';
   const rest = wildcard ? labels.slice(1) : labels;
   if (wildcard && rest.length < 2) return `wildcard host "${host}" must have at least two labels after "*."`;
+  if (!wildcard && labels[0]?.includes('*'))
+    return `host "${host}" has a partial wildcard; only "*." as the whole first label is allowed`;
   for (const label of rest) {
     if (label.includes('*'))
       return `host "${host}" has a wildcard outside the first label; only "*." as the whole first label is allowed`;
     if (!labelPattern.test(label)) return `host "${host}" has an invalid label "${label}"`;
   }
-  if (!wildcard && labels[0]?.includes('*'))
-    return `host "${host}" has a partial wildcard; only "*." as the whole first label is allowed`;
   return undefined;
 }
 

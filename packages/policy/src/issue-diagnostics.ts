@@ -114,8 +114,17 @@ export function issuesToDiagnostics(
           );
         } else {
           const expected = expectedNames[issue.expected] ?? issue.expected;
+          const tildeHint =
+            value === null && issue.expected === 'string' && path[0] === 'filesystem_policy'
+              ? ' (in YAML a bare ~ is null: write "~" for the home directory)'
+              : '';
           output.push(
-            diagnostic(source, path, 'INVALID_VALUE', `expected ${expected}, got ${describeValue(value)}`),
+            diagnostic(
+              source,
+              path,
+              'INVALID_VALUE',
+              `expected ${expected}, got ${describeValue(value)}${tildeHint}`,
+            ),
           );
         }
         break;

@@ -571,3 +571,20 @@ describe('reading files safely', () => {
     loadedValue(loadPolicyFile('ok.yaml', { ...testContext, workdir: directory.path }));
   });
 });
+
+describe('YAML pitfalls', () => {
+  it('explains that a bare ~ is null', () => {
+    expect(errorsOf(parse('version: 1\nfilesystem_policy:\n  deny: [~]\n'))).toEqual([
+      'p.yaml:3:10: filesystem_policy.deny[0]: expected a string, got null (an empty value) (in YAML a bare ~ is null: write "~" for the home directory)',
+    ]);
+  });
+  it('refuses a port written as a string', () => {
+    expect(
+      errorsOf(
+        parse(
+          'version: 1\nnetwork_policies:\n  a: { name: a, endpoints: [{ host: a.example.com, port: "443" }] }\n',
+        ),
+      ),
+    ).toEqual(['p.yaml:3:58: network_policies.a.endpoints[0].port: expected a number, got the string "443"']);
+  });
+});
