@@ -32,19 +32,33 @@ export function evaluateAgentPrompts(dataset, predict) {
     const predicted = predict(item.text).filter((finding) => scored.has(finding.type));
     const matched = new Set();
     for (const entity of gold) {
-      const index = predicted.findIndex((finding, position) => !matched.has(position) && finding.type === entity.type && overlapEnough(finding, entity));
+      const index = predicted.findIndex(
+        (finding, position) =>
+          !matched.has(position) && finding.type === entity.type && overlapEnough(finding, entity),
+      );
       if (index >= 0) {
         matched.add(index);
         tally(counts, entity.type, 'tp');
       } else {
         tally(counts, entity.type, 'fn');
-        errors.push({ id: item.id, kind: 'missed', type: entity.type, text: item.text.slice(entity.start, entity.end) });
+        errors.push({
+          id: item.id,
+          kind: 'missed',
+          type: entity.type,
+          text: item.text.slice(entity.start, entity.end),
+        });
       }
     }
     predicted.forEach((finding, position) => {
       if (matched.has(position)) return;
       tally(counts, finding.type, 'fp');
-      errors.push({ id: item.id, kind: 'false positive', type: finding.type, subtype: finding.subtype, text: item.text.slice(finding.start, finding.end) });
+      errors.push({
+        id: item.id,
+        kind: 'false positive',
+        type: finding.type,
+        subtype: finding.subtype,
+        text: item.text.slice(finding.start, finding.end),
+      });
     });
   }
   return { counts, errors };

@@ -15,7 +15,8 @@ import { evaluateAgentPrompts } from './agent-prompts.mjs';
 import { table } from './metrics.mjs';
 import { evaluatePresidio, splitByTemplate } from './presidio.mjs';
 
-const detectorModule = process.env.NEMOCLAW_EVAL_DETECTOR ?? new URL('../dist/index.js', import.meta.url).href;
+const detectorModule =
+  process.env.NEMOCLAW_EVAL_DETECTOR ?? new URL('../dist/index.js', import.meta.url).href;
 const { createDetector } = await import(detectorModule);
 
 const dataUrl = new URL('../../../../shared/data/pii/generated_large.json', import.meta.url);
@@ -61,7 +62,9 @@ const nerTypes = new Set(['PERSON', 'LOCATION', 'ORGANIZATION']);
 const onlyNer = (findings) => findings.filter((finding) => nerTypes.has(finding.type));
 const nerSamples = heldOut.map((sample) => ({
   ...sample,
-  spans: sample.spans.filter((span) => ['PERSON', 'LOCATION', 'GPE', 'ADDRESS', 'STREET_ADDRESS', 'ORGANIZATION'].includes(span.entity_type)),
+  spans: sample.spans.filter((span) =>
+    ['PERSON', 'LOCATION', 'GPE', 'ADDRESS', 'STREET_ADDRESS', 'ORGANIZATION'].includes(span.entity_type),
+  ),
 }));
 const oursNer = table(evaluatePresidio(nerSamples, (text) => onlyNer(predict(text))).counts);
 const compromiseStarted = performance.now();
@@ -83,7 +86,10 @@ sections.push(
 if (agent.errors.length > 0) {
   sections.push(
     `Errors on the agent prompts:\n\n${agent.errors
-      .map((error) => `- ${error.id} ${error.kind} ${error.type}${error.subtype ? ` (${error.subtype})` : ''}: \`${error.text.replace(/\n/g, '\\n').slice(0, 80)}\``)
+      .map(
+        (error) =>
+          `- ${error.id} ${error.kind} ${error.type}${error.subtype ? ` (${error.subtype})` : ''}: \`${error.text.replace(/\n/g, '\\n').slice(0, 80)}\``,
+      )
       .join('\n')}`,
   );
 }

@@ -23,7 +23,10 @@ export function summarise({ tp, fp, fn }) {
 
 /** Markdown table rows for a Map of counts, sorted by type, plus a micro-averaged total. */
 export function table(counts, totalLabel = '**all (micro)**') {
-  const rows = ['| type | gold | predicted | TP | FP | FN | precision | recall | F2 |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  const rows = [
+    '| type | gold | predicted | TP | FP | FN | precision | recall | F2 |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
   const total = { tp: 0, fp: 0, fn: 0 };
   for (const type of [...counts.keys()].sort()) {
     const entry = counts.get(type);
@@ -31,9 +34,13 @@ export function table(counts, totalLabel = '**all (micro)**') {
     total.tp += entry.tp;
     total.fp += entry.fp;
     total.fn += entry.fn;
-    rows.push(`| ${type} | ${s.tp + s.fn} | ${s.tp + s.fp} | ${s.tp} | ${s.fp} | ${s.fn} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.f2.toFixed(3)} |`);
+    rows.push(
+      `| ${type} | ${s.tp + s.fn} | ${s.tp + s.fp} | ${s.tp} | ${s.fp} | ${s.fn} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.f2.toFixed(3)} |`,
+    );
   }
   const s = summarise(total);
-  rows.push(`| ${totalLabel} | ${s.tp + s.fn} | ${s.tp + s.fp} | ${s.tp} | ${s.fp} | ${s.fn} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.f2.toFixed(3)} |`);
+  rows.push(
+    `| ${totalLabel} | ${s.tp + s.fn} | ${s.tp + s.fp} | ${s.tp} | ${s.fp} | ${s.fn} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.f2.toFixed(3)} |`,
+  );
   return { markdown: rows.join('\n'), total: s };
 }

@@ -35,7 +35,8 @@ export const presidioScoredTypes = new Set(Object.values(presidioLabelMap).filte
 export function tokens(text) {
   const result = [];
   const pattern = /[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu;
-  for (const match of text.matchAll(pattern)) result.push({ start: match.index, end: match.index + match[0].length });
+  for (const match of text.matchAll(pattern))
+    result.push({ start: match.index, end: match.index + match[0].length });
   return result;
 }
 

@@ -1,6 +1,7 @@
 import { type EntityType, entityTypes, type Finding } from './finding.js';
-import type { Recognizer, ScanInput } from './recognizer.js';
+import { createAddressRecognizer } from './ner/address.js';
 import { createNamesRecognizer } from './ner/names.js';
+import type { Recognizer, ScanInput } from './recognizer.js';
 import { createUsDriverLicenseRecognizer, createUsPassportRecognizer } from './recognizers/context-id.js';
 import { createCreditCardRecognizer } from './recognizers/credit-card.js';
 import { createCryptoRecognizer } from './recognizers/crypto.js';
@@ -63,6 +64,7 @@ export function createDetector(options: DetectorOptions = {}): Detector {
     createUsDriverLicenseRecognizer(),
     createUsPassportRecognizer(),
     createNamesRecognizer(),
+    createAddressRecognizer(),
     createTermsRecognizer(options.terms ?? {}),
   ].filter((recognizer) => recognizer.entities.some((type) => wanted.has(type)));
   return {

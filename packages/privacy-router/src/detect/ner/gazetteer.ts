@@ -27,12 +27,69 @@ const placeTags = new Set(['Country', 'City', 'Region', 'Place']);
 
 // Legal-form and institution words compromise does not list.
 const extraOrganizationSuffixes = [
-  'inc', 'inc.', 'ltd', 'ltd.', 'llc', 'llp', 'plc', 'gmbh', 'ag', 'sa', 'sas', 'srl', 'spa', 'bv', 'nv', 'oy', 'ab', 'as', 'asa',
-  'pty', 'corp', 'corp.', 'co.', 'limited', 'incorporated', 'group', 'holdings', 'partners', 'technologies', 'labs', 'systems',
-  'solutions', 'services', 'software', 'industries', 'international', 'ventures', 'media', 'networks', 'pharmaceuticals',
-  'university', 'institute', 'foundation', 'hospital', 'bank', 'insurance', 'motors', 'airlines', 'studios', 'press',
+  'inc',
+  'inc.',
+  'ltd',
+  'ltd.',
+  'llc',
+  'llp',
+  'plc',
+  'gmbh',
+  'ag',
+  'sa',
+  'sas',
+  'srl',
+  'spa',
+  'bv',
+  'nv',
+  'oy',
+  'ab',
+  'as',
+  'asa',
+  'pty',
+  'corp',
+  'corp.',
+  'co.',
+  'limited',
+  'incorporated',
+  'group',
+  'holdings',
+  'partners',
+  'technologies',
+  'labs',
+  'systems',
+  'solutions',
+  'services',
+  'software',
+  'industries',
+  'international',
+  'ventures',
+  'media',
+  'networks',
+  'pharmaceuticals',
+  'university',
+  'institute',
+  'foundation',
+  'hospital',
+  'bank',
+  'insurance',
+  'motors',
+  'airlines',
+  'studios',
+  'press',
 ];
-const excludedOrganizationSuffixes = new Set(['co', 'data', 'design', 'care', 'coffee', 'crew', 'boys', 'center', 'centre', 'club']);
+const excludedOrganizationSuffixes = new Set([
+  'co',
+  'data',
+  'design',
+  'care',
+  'coffee',
+  'crew',
+  'boys',
+  'center',
+  'centre',
+  'club',
+]);
 
 let cached: Gazetteer | undefined;
 
@@ -64,7 +121,8 @@ export function gazetteer(): Gazetteer {
       } else if (placeTags.has(tag) && word.length > 4) places.add(word);
       else if (tag === 'Organization' && word.length > 3) organizations.add(word);
     }
-    if (tags.some((tag) => !nameTags.has(tag) && !placeTags.has(tag) && tag !== 'Organization')) commonWords.add(word);
+    if (tags.some((tag) => !nameTags.has(tag) && !placeTags.has(tag) && tag !== 'Organization'))
+      commonWords.add(word);
     if (words > longestEntryWords && words <= 5) longestEntryWords = words;
   }
   const organizationSuffixes = new Set<string>(extraOrganizationSuffixes);

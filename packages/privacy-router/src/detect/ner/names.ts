@@ -3,19 +3,163 @@ import type { Recognizer, ScanInput } from '../recognizer.js';
 import { type Gazetteer, gazetteer } from './gazetteer.js';
 import { type Token, tokenize } from './tokenize.js';
 
-const honorifics = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'madam', 'dame', 'lady', 'lord', 'mister', 'señor', 'herr', 'frau']);
-const nameParticles = new Set(['van', 'von', 'der', 'den', 'de', 'da', 'di', 'du', 'del', 'della', 'la', 'le', 'bin', 'ben', 'al', 'el', 'dos', 'das', 'ter', 'ten']);
+const honorifics = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'mx',
+  'dr',
+  'prof',
+  'sir',
+  'madam',
+  'dame',
+  'lady',
+  'lord',
+  'mister',
+  'señor',
+  'herr',
+  'frau',
+]);
+const nameParticles = new Set([
+  'van',
+  'von',
+  'der',
+  'den',
+  'de',
+  'da',
+  'di',
+  'du',
+  'del',
+  'della',
+  'la',
+  'le',
+  'bin',
+  'ben',
+  'al',
+  'el',
+  'dos',
+  'das',
+  'ter',
+  'ten',
+]);
 /** Words before a capitalised phrase that say it is a person. */
 const personContext = new Set([
-  'says', 'said', 'dear', 'hi', 'hello', 'hey', 'thanks', 'thank', 'regards', 'cheers', 'sincerely', 'by', 'with', 'to',
-  'contact', 'ask', 'asked', 'tell', 'told', 'met', 'meet', 'call', 'cc', 'attn', 'signed', 'customer', 'patient', 'employee',
-  'user', 'manager', 'colleague', 'mr', 'mrs', 'ms', 'dr', 'name', 'named', 'called', 'i’m', "i'm", 'am', 'is', 'and', 'from',
-  'tribute', 'assigned', 'reviewer', 'author', 'owner',
+  'says',
+  'said',
+  'dear',
+  'hi',
+  'hello',
+  'hey',
+  'thanks',
+  'thank',
+  'regards',
+  'cheers',
+  'sincerely',
+  'by',
+  'with',
+  'to',
+  'contact',
+  'ask',
+  'asked',
+  'tell',
+  'told',
+  'met',
+  'meet',
+  'call',
+  'cc',
+  'attn',
+  'signed',
+  'customer',
+  'patient',
+  'employee',
+  'user',
+  'manager',
+  'colleague',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'name',
+  'named',
+  'called',
+  'i’m',
+  "i'm",
+  'am',
+  'is',
+  'and',
+  'from',
+  'tribute',
+  'assigned',
+  'reviewer',
+  'author',
+  'owner',
+  'starring',
+  'featuring',
+  'director',
+  'mentor',
+  'partner',
 ]);
-const organizationContext = new Set(['at', 'for', 'joined', 'company', 'employer', 'firm', 'vendor', 'client', 'of', 'works', 'worked', 'acquired', 'startup', 'team']);
-const locationContext = new Set(['in', 'from', 'to', 'near', 'city', 'country', 'visiting', 'visited', 'moved', 'live', 'lives', 'living', 'born', 'arrived', 'based', 'town', 'village', 'across', 'reside']);
+const organizationContext = new Set([
+  'at',
+  'for',
+  'joined',
+  'company',
+  'employer',
+  'firm',
+  'vendor',
+  'client',
+  'of',
+  'works',
+  'worked',
+  'acquired',
+  'startup',
+  'team',
+]);
+const locationContext = new Set([
+  'in',
+  'from',
+  'to',
+  'near',
+  'city',
+  'country',
+  'visiting',
+  'visited',
+  'moved',
+  'live',
+  'lives',
+  'living',
+  'born',
+  'arrived',
+  'based',
+  'town',
+  'village',
+  'across',
+  'reside',
+]);
 /** Capitalised words that start sentences or headings but are never names. */
-const neverNames = new Set(['i', 'the', 'a', 'an', 'my', 'our', 'your', 'his', 'her', 'their', 'this', 'that', 'these', 'those', 'it', 'we', 'you', 'he', 'she', 'they']);
+const neverNames = new Set([
+  'i',
+  'the',
+  'a',
+  'an',
+  'my',
+  'our',
+  'your',
+  'his',
+  'her',
+  'their',
+  'this',
+  'that',
+  'these',
+  'those',
+  'it',
+  'we',
+  'you',
+  'he',
+  'she',
+  'they',
+]);
 
 interface Chunk {
   tokens: Token[];
@@ -51,10 +195,15 @@ function chunksOf(tokens: readonly Token[]): { chunk: Chunk; index: number }[] {
       const token = tokens[next];
       const previous = members[members.length - 1];
       if (token === undefined || previous === undefined) break;
-      const afterHonorific = honorifics.has(previous.lower) && (token.gapBefore === '. ' || token.gapBefore === ' ');
+      const afterHonorific =
+        honorifics.has(previous.lower) && (token.gapBefore === '. ' || token.gapBefore === ' ');
       if (!afterHonorific && (token.gapBefore !== ' ' || token.sentenceStart)) break;
       if (token.capitalized) members.push(token);
-      else if (nameParticles.has(token.lower) && tokens[next + 1]?.capitalized && tokens[next + 1]?.gapBefore === ' ')
+      else if (
+        nameParticles.has(token.lower) &&
+        tokens[next + 1]?.capitalized &&
+        tokens[next + 1]?.gapBefore === ' '
+      )
         members.push(token);
       else break;
       next += 1;
@@ -89,9 +238,28 @@ export function createNamesRecognizer(): Recognizer {
       const tokens = tokenize(input.text);
       const findings: Finding[] = [];
       for (const { chunk, index } of chunksOf(tokens)) classifyChunk(chunk, index, tokens, lexicon, findings);
+      // Multi-word places in any case ("Saint Vincent and the Grenadines", "costa rica").
+      for (let index = 0; index < tokens.length; index += 1) {
+        for (let size = Math.min(lexicon.longestEntryWords, tokens.length - index); size >= 2; size -= 1) {
+          const members = tokens.slice(index, index + size);
+          if (members.some((member, position) => position > 0 && member.gapBefore !== ' ')) continue;
+          if (!lexicon.places.has(joined(members))) continue;
+          const first = members[0];
+          const last = members[members.length - 1];
+          if (first && last)
+            findings.push(finding('LOCATION', first.start, last.end, first.capitalized ? 0.8 : 0.6));
+          index += size - 1;
+          break;
+        }
+      }
       // Countries written in lower case ("from nauru").
       for (const token of tokens) {
-        if (!token.capitalized && lexicon.countries.has(token.lower) && !isCommon(token.lower, lexicon) && token.lower.length > 3)
+        if (
+          !token.capitalized &&
+          lexicon.countries.has(token.lower) &&
+          !isCommon(token.lower, lexicon) &&
+          token.lower.length > 3
+        )
           findings.push(finding('LOCATION', token.start, token.end, 0.55));
       }
       return findings;
@@ -99,7 +267,13 @@ export function createNamesRecognizer(): Recognizer {
   };
 }
 
-function classifyChunk(chunk: Chunk, index: number, tokens: readonly Token[], lexicon: Gazetteer, findings: Finding[]): void {
+function classifyChunk(
+  chunk: Chunk,
+  index: number,
+  tokens: readonly Token[],
+  lexicon: Gazetteer,
+  findings: Finding[],
+): void {
   let members = chunk.tokens;
   // Drop leading words that are never names ("The", "My") and honorifics (kept as a signal).
   let honorific = false;
@@ -109,7 +283,14 @@ function classifyChunk(chunk: Chunk, index: number, tokens: readonly Token[], le
     if (honorifics.has(head.lower)) {
       honorific = true;
       members = members.slice(1);
-    } else if (neverNames.has(head.lower) || (head.sentenceStart && isCommon(head.lower, lexicon) && members.length > 1 && !lexicon.firstNames.has(head.lower) && !lexicon.places.has(joined(members)))) {
+    } else if (
+      neverNames.has(head.lower) ||
+      (head.sentenceStart &&
+        isCommon(head.lower, lexicon) &&
+        members.length > 1 &&
+        !lexicon.firstNames.has(head.lower) &&
+        !lexicon.places.has(joined(members)))
+    ) {
       members = members.slice(1);
     } else break;
   }
@@ -120,14 +301,24 @@ function classifyChunk(chunk: Chunk, index: number, tokens: readonly Token[], le
   const end = last.end;
   const phrase = joined(members);
   const before = previousWord(tokens, tokens.indexOf(first));
-  const contextWord = before && before.end <= first.start && !first.sentenceStart ? before.lower : '';
+  const beforeBefore = before ? previousWord(tokens, tokens.indexOf(before)) : undefined;
+  const twoWordLocation =
+    (before?.lower === 'at' || before?.lower === 'in') &&
+    beforeBefore !== undefined &&
+    locationContext.has(beforeBefore.lower);
+  const labelled = first.sentenceStart && first.gapBefore.trim() === ':' && !first.gapBefore.includes('\n');
+  const contextWord =
+    before && before.end <= first.start && (!first.sentenceStart || labelled) ? before.lower : '';
 
   // Known places, whole phrase or a leading part of it ("Paris France" -> two places).
   if (lexicon.places.has(phrase)) {
     findings.push(finding('LOCATION', start, end, locationContext.has(contextWord) ? 0.85 : 0.75));
     return;
   }
-  if (lexicon.organizations.has(phrase) || (members.length >= 2 && lexicon.organizationSuffixes.has(last.lower))) {
+  if (
+    lexicon.organizations.has(phrase) ||
+    (members.length >= 2 && lexicon.organizationSuffixes.has(last.lower))
+  ) {
     findings.push(finding('ORGANIZATION', start, end, 0.75));
     return;
   }
@@ -142,7 +333,13 @@ function classifyChunk(chunk: Chunk, index: number, tokens: readonly Token[], le
       if (lexicon.places.has(tail)) {
         const tailFirst = members[cut];
         if (tailFirst) findings.push(finding('LOCATION', tailFirst.start, end, 0.7));
-        classifyChunk({ tokens: members.slice(0, cut), start, end: members[cut - 1]?.end ?? start }, index, tokens, lexicon, findings);
+        classifyChunk(
+          { tokens: members.slice(0, cut), start, end: members[cut - 1]?.end ?? start },
+          index,
+          tokens,
+          lexicon,
+          findings,
+        );
         return;
       }
     }
@@ -151,7 +348,9 @@ function classifyChunk(chunk: Chunk, index: number, tokens: readonly Token[], le
   const firstIsCommon = isCommon(first.lower, lexicon);
   const lastIsFamily = lexicon.lastNames.has(last.lower);
   if (honorific) {
-    findings.push(finding('PERSON', start, Math.min(end, (members[2] ?? last).end), 0.85));
+    // the honorific is part of the name ("Dr. Peter Garcia")
+    const title = chunk.tokens[0];
+    findings.push(finding('PERSON', title?.start ?? start, Math.min(end, (members[2] ?? last).end), 0.85));
     return;
   }
   if (firstIsGiven && members.length >= 2 && members.length <= 4) {
@@ -169,8 +368,10 @@ function classifyChunk(chunk: Chunk, index: number, tokens: readonly Token[], le
   }
   if (members.some((member) => isCommon(member.lower, lexicon))) return;
   // Unknown capitalised phrase: decide by the word before it.
-  if (first.sentenceStart) return;
-  if (locationContext.has(contextWord)) findings.push(finding('LOCATION', start, end, 0.5));
+  if (first.sentenceStart && !labelled) return;
+  if (locationContext.has(contextWord) || twoWordLocation)
+    findings.push(finding('LOCATION', start, end, 0.5));
   else if (organizationContext.has(contextWord)) findings.push(finding('ORGANIZATION', start, end, 0.5));
-  else if (personContext.has(contextWord) || members.length >= 2) findings.push(finding('PERSON', start, end, members.length >= 2 ? 0.6 : 0.5));
+  else if (personContext.has(contextWord) || members.length >= 2)
+    findings.push(finding('PERSON', start, end, members.length >= 2 ? 0.6 : 0.5));
 }

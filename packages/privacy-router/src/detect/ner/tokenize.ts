@@ -4,8 +4,13 @@ export interface Token {
   end: number;
   text: string;
   lower: string;
-  /** Starts with an upper-case letter. */
+  /**
+   * Starts with an upper-case letter, is not a short all-caps acronym (`ERROR`, `SID`) and is not
+   * glued to a digit (`118Z`).
+   */
   capitalized: boolean;
+  /** Written in capitals only. */
+  allCaps: boolean;
   /** First word of a sentence, a line or the text (capitalisation says little there). */
   sentenceStart: boolean;
   /** The characters between the previous token and this one. */
@@ -17,6 +22,10 @@ function isLetter(character: string): boolean {
   const code = character.charCodeAt(0);
   if (code < 128) return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
   return /\p{L}|\p{M}/u.test(character);
+}
+
+function isDigit(character: string): boolean {
+  return character >= '0' && character <= '9';
 }
 
 function isUpper(character: string): boolean {
@@ -46,7 +55,12 @@ export function tokenize(text: string): Token[] {
       if (isLetter(next)) index += 1;
       else if ((next === "'" || next === '’' || next === '-') && isLetter(text.charAt(index + 1))) {
         // "'s" at the end of a word is a possessive, not part of the name
-        if (next !== '-' && (text.charAt(index + 1) === 's' || text.charAt(index + 1) === 'S') && !isLetter(text.charAt(index + 2))) break;
+        if (
+          next !== '-' &&
+          (text.charAt(index + 1) === 's' || text.charAt(index + 1) === 'S') &&
+          !isLetter(text.charAt(index + 2))
+        )
+          break;
         index += 2;
       } else break;
     }
@@ -72,7 +86,12 @@ export function tokenize(text: string): Token[] {
       end: index,
       text: word,
       lower: word.toLowerCase(),
-      capitalized: isUpper(word.charAt(0)),
+      capitalized:
+        isUpper(word.charAt(0)) &&
+        !(word.length > 1 && word === word.toUpperCase() && word.length <= 5) &&
+        !isDigit(text.charAt(start - 1)) &&
+        !isDigit(text.charAt(index)),
+      allCaps: word.length > 1 && word === word.toUpperCase() && word !== word.toLowerCase(),
       sentenceStart,
       gapBefore,
     });

@@ -45,7 +45,7 @@ export function createUsDriverLicenseRecognizer(): Recognizer {
   return createContextIdRecognizer({
     name: 'us-driver-license',
     type: 'US_DRIVER_LICENSE',
-    pattern: String.raw`(?i)\b(?:[A-Z]{1,2}[0-9]{4,14}|[0-9]{7,9}|[A-Z][0-9]{3}-[0-9]{3}-[0-9]{2}-[0-9]{3}-[0-9])\b`,
+    pattern: String.raw`(?i)\b(?:[A-Z][0-9]{3,4}(?:-[0-9]{2,5}){2,4}|[A-Z]{1,2}[0-9]{4,14}|[0-9]{7,9})\b`,
     contextWords: ['driver', "driver's", 'drivers', 'license', 'licence', 'dl', 'dln', 'driving'],
     score: 0.7,
   });

@@ -28,7 +28,7 @@ export function createCreditCardRecognizer(): Recognizer {
         const start = span[0];
         if (!hasConsistentSeparators(candidate)) continue;
         const digits = candidate.replace(/[ -]/g, '');
-        if (/^(\d)\1+$/.test(digits)) continue;
+        if (/^(\d)\1+$/.test(digits) || publicTestCardNumbers.has(digits)) continue;
         if (!passesLuhn(digits) || cardIssuerOf(digits) === undefined) continue;
         findings.push({
           type: 'CREDIT_CARD',
@@ -42,6 +42,36 @@ export function createCreditCardRecognizer(): Recognizer {
     },
   };
 }
+
+/**
+ * Card numbers published by card networks and payment processors for testing (Visa, Stripe,
+ * Adyen, Braintree documentation). They are not anyone's card, so they are not reported.
+ */
+export const publicTestCardNumbers: ReadonlySet<string> = new Set([
+  '4111111111111111',
+  '4242424242424242',
+  '4000056655665556',
+  '4000000000000002',
+  '4000000000009995',
+  '4000000000000077',
+  '4012888888881881',
+  '4222222222222',
+  '5555555555554444',
+  '5200828282828210',
+  '5105105105105100',
+  '2223003122003222',
+  '378282246310005',
+  '371449635398431',
+  '378734493671000',
+  '6011111111111117',
+  '6011000990139424',
+  '3056930009020004',
+  '36227206271667',
+  '3566002020360505',
+  '6200000000000005',
+  '4000000000003220',
+  '4000002500003155',
+]);
 
 function hasConsistentSeparators(candidate: string): boolean {
   const separators = new Set(candidate.replace(/\d/g, ''));

@@ -40,7 +40,17 @@ export function createIpAddressRecognizer(): Recognizer {
         const before = text.slice(Math.max(0, match.start - 2), match.start);
         const after = text.slice(match.end, match.end + 2);
         if (/[.\d]$/.test(before) || /^\.\d/.test(after) || /[vV]$/.test(before)) continue;
-        if (/(?:version|ver|release)\s*$/i.test(text.slice(Math.max(0, match.start - 10), match.start)))
+        // a network in CIDR notation (10.0.0.0/16) is configuration, not an address
+        if (
+          /^\/\d{1,2}\b/.test(text.slice(match.end, match.end + 4)) &&
+          text.slice(match.start, match.end).endsWith('.0')
+        )
+          continue;
+        if (
+          /(?:version|ver|release|firmware|build|v)\s*[=:]?\s*$/i.test(
+            text.slice(Math.max(0, match.start - 12), match.start),
+          )
+        )
           continue;
         const score = boostedScore(0.6, hasContext(lowerText, match.start, ipContextWords));
         findings.push({

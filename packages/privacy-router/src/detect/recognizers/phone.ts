@@ -7,7 +7,7 @@ import type { Recognizer, ScanInput } from '../recognizer.js';
 // A run of digit groups with phone-like separators, an optional +country prefix, parentheses
 // around an area code and an extension. Candidates are checked in code.
 const phonePattern = compileLinear(
-  String.raw`(?i)(?:\+|\b00)?\(?\d{1,4}\)?(?:[ .\-\u2011/]{1,2}\(?\d{1,5}\)?){0,5}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?\b`,
+  String.raw`(?i)(?:\+|\b00)?\(?\d{1,15}\)?(?:[ .\-\u2011/]{1,2}\(?\d{1,10}\)?){0,5}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?\b`,
 );
 
 /** Context words (before the number, or right after it) that raise a phone candidate's score. */
@@ -39,7 +39,7 @@ const fallbackCountries = ['US', 'GB', 'DE', 'FR', 'IN', 'AU', 'BR', 'NL'] as co
 
 /** The score of a phone candidate before context: 0.6 if valid for some region, 0.3 if merely plausible, 0 otherwise. */
 function baseScore(candidate: string, digits: string): number {
-  if (candidate.startsWith('+') || candidate.startsWith('00')) {
+  if (candidate.startsWith('+') || /^00[1-9]/.test(candidate)) {
     const international = candidate.startsWith('00') ? `+${candidate.slice(2)}` : candidate;
     const parsed = parsePhoneNumberFromString(international);
     if (parsed?.isValid()) return 0.6;
@@ -83,9 +83,11 @@ export function createPhoneRecognizer(): Recognizer {
         if (digits.length < 7 || digits.length > 15) continue;
         const before = text.charAt(start - 1);
         const after = text.charAt(end);
+        const labelAfter = suffixContextWords.test(text.slice(end, end + 20));
         if (
           /[\w.\-/:]/.test(before) ||
-          /[\w\-/:@]/.test(after) ||
+          /[\w/:@]/.test(after) ||
+          (after === '-' && !labelAfter) ||
           (after === '.' && /\d/.test(text.charAt(end + 1)))
         )
           continue;
@@ -93,17 +95,24 @@ export function createPhoneRecognizer(): Recognizer {
         const base = baseScore(number, digits);
         if (base === 0) continue;
         const separated = /[ .\-()\u2011/]/u.test(number.replace(/^\+/, ''));
-        const withContext =
-          hasContext(lowerText, start, phoneContextWords) ||
-          suffixContextWords.test(text.slice(end, end + 20));
+        const withContext = hasContext(lowerText, start, phoneContextWords) || labelAfter;
         // A bare digit run is an id as often as a phone number: only with context.
         if (!separated && !candidate.startsWith('+') && !withContext) continue;
-        const score = boostedScore(base, withContext);
+        // A number alone on its line (contact blocks, signatures) is likelier a phone number.
+        const aloneOnLine = separated && isAloneOnLine(text, start, end);
+        const score = withContext ? boostedScore(base, true) : aloneOnLine ? Math.min(1, base + 0.25) : base;
         findings.push({ type: 'PHONE', start, end, score, detector: 'phone' });
       }
       return findings;
     },
   };
+}
+
+function isAloneOnLine(text: string, start: number, end: number): boolean {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const lineEndIndex = text.indexOf('\n', end);
+  const lineEnd = lineEndIndex === -1 ? text.length : lineEndIndex;
+  return text.slice(lineStart, start).trim() === '' && text.slice(end, lineEnd).trim() === '';
 }
 
 function looksLikeNonPhone(candidate: string): boolean {

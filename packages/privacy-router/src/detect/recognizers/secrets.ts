@@ -42,6 +42,19 @@ export const placeholderMarkers: readonly string[] = [
   '{{',
 ];
 
+/**
+ * NemoClaw's additions to gitleaks' generic-rule allowlist: the value of a key that names an
+ * identifier, type, length or location of a credential rather than the credential itself
+ * (`token_id=`, `key_name:`, `secret_path=`).
+ */
+export const genericIdentifierAllowlist: GitleaksAllowlist = {
+  regexTarget: 'match',
+  regexes: [
+    String.raw`(?i)(?:token|key|secret|auth|access|credential|password|api)[_.\-]?(?:id|ids|name|type|kind|version|length|len|size|url|uri|path|file|prefix|hint|count|expiry|expires|ttl)\b`,
+  ],
+  stopwords: [],
+};
+
 function compileAllowlist(allowlist: GitleaksAllowlist): CompiledAllowlist {
   return {
     target: allowlist.regexTarget,
@@ -62,7 +75,9 @@ export function compileSecretRules(): readonly CompiledRule[] {
     return {
       rule,
       regex: compileLinear(rule.regex, 'd'),
-      allowlists: rule.allowlists.map(compileAllowlist),
+      allowlists: [...rule.allowlists, ...(generic ? [genericIdentifierAllowlist] : [])].map(
+        compileAllowlist,
+      ),
       generic,
       score: generic || rule.id === 'password-assignment' ? 0.8 : 1,
     };

@@ -117,6 +117,16 @@ export const extraSecretRules: readonly GitleaksRule[] = [
     ],
   },
   {
+    id: 'cli-password-flag',
+    description:
+      'A password given on the command line of a database or SSH client (-pSECRET, --password=SECRET).',
+    regex: String.raw`(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|sshpass|psql|mongo|mongosh|redis-cli)\b[^\n]{0,120}?(?:\s-p|\s--password[= ]|\s-a )([^\s'"\x60-][^\s'"\x60]{5,127})`,
+    secretGroup: 1,
+    entropy: 2.3,
+    keywords: ['mysql', 'mariadb', 'sshpass', 'psql', 'mongo', 'redis-cli'],
+    allowlists: [{ regexTarget: 'secret', regexes: [String.raw`^\$`, '^[A-Za-z_]+$'], stopwords: [] }],
+  },
+  {
     id: 'password-assignment',
     description: 'A literal password assigned to a password-named key (config, env, CLI flag).',
     regex: String.raw`(?i)(?:^|[^\w])(?:[\w.\-]{0,30}?(?:password|passwd|passwort|pwd|passphrase|db_pass|_pass))["']?[ \t]{0,3}(?:=|:|:=|=>|\s)[ \t]{0,3}["']?([^\s"'\x60,;]{6,128})`,

@@ -1,0 +1,573 @@
+import type { Finding } from '../finding.js';
+import { compileLinear, matchAll } from '../linear-regex.js';
+import type { Recognizer, ScanInput } from '../recognizer.js';
+import { gazetteer } from './gazetteer.js';
+
+/** Street-type words in the languages of common address formats (matched as whole words, any case). */
+export const streetWords: readonly string[] = [
+  'street',
+  'st',
+  'avenue',
+  'ave',
+  'av',
+  'road',
+  'rd',
+  'lane',
+  'ln',
+  'drive',
+  'dr',
+  'boulevard',
+  'blvd',
+  'bd',
+  'way',
+  'court',
+  'ct',
+  'place',
+  'pl',
+  'square',
+  'sq',
+  'terrace',
+  'parkway',
+  'pkwy',
+  'highway',
+  'hwy',
+  'crescent',
+  'close',
+  'row',
+  'alley',
+  'circle',
+  'cir',
+  'trail',
+  'mews',
+  'rua',
+  'r',
+  'avenida',
+  'avda',
+  'calle',
+  'c/',
+  'via',
+  'viale',
+  'piazza',
+  'largo',
+  'corso',
+  'rue',
+  'chemin',
+  'allée',
+  'route',
+  'straße',
+  'strasse',
+  'str',
+  'weg',
+  'gasse',
+  'platz',
+  'allee',
+  'laan',
+  'straat',
+  'gracht',
+  'plein',
+  'vej',
+  'gade',
+  'gata',
+  'gatan',
+  'vägen',
+  'väg',
+  'veien',
+  'vegen',
+  'gate',
+  'katu',
+  'tie',
+  'ulica',
+  'ul',
+  'utca',
+  'út',
+  'odos',
+  'οδός',
+  'λεωφόρος',
+  'travessa',
+  'estrada',
+  'praça',
+  'rambla',
+  'paseo',
+  'carrer',
+  'passeig',
+  'ulitsa',
+  'prospekt',
+  'náměstí',
+  'ulice',
+  'trg',
+  'cesta',
+  'tee',
+  'iela',
+  'gatve',
+  'u.',
+  'út',
+  'utca',
+  'sokak',
+  'cad.',
+  'jalan',
+  'jl.',
+];
+const streetSuffixes: readonly string[] = [
+  'veien',
+  'vegen',
+  'vej',
+  'gade',
+  'gatan',
+  'gata',
+  'vägen',
+  'straße',
+  'strasse',
+  'weg',
+  'laan',
+  'straat',
+  'katu',
+  'tie',
+  'gasse',
+  'platz',
+  'allee',
+  'bakken',
+  'havn',
+  'stræde',
+  'torget',
+  'torv',
+  'vænget',
+  'stien',
+  'stigen',
+  'gränd',
+  'backe',
+  'dalen',
+  'åsen',
+  'berget',
+  'plassen',
+  'tunet',
+  'ringen',
+  'haugen',
+  'kroken',
+  'street',
+  'road',
+  'plaats',
+  'dreef',
+  'steeg',
+  'kade',
+  'singel',
+  'straat',
+  'gracht',
+  'ulica',
+  'utca',
+  'vägen',
+  'stræde',
+];
+const nameParticles = new Set([
+  'de',
+  'da',
+  'do',
+  'dos',
+  'das',
+  'del',
+  'della',
+  'di',
+  'la',
+  'le',
+  'les',
+  'van',
+  'von',
+  'der',
+  'den',
+  'el',
+  'al',
+  'du',
+  'des',
+  'y',
+  'e',
+]);
+const streetWordSet = new Set(streetWords);
+
+const word = String.raw`[\p{L}][\p{L}\p{M}'’.\-/]*`;
+const number = '[0-9]{1,5}[a-zA-Z]?';
+// number-led: "37 Βασιλέως Αλεξάνδρου 195", "2914 184th Street", "226 Thomas Avenue"
+const numberLed = compileLinear(
+  String.raw`\b${number}(?: ${number})?,? (?:${word} ){0,5}${word}(?: ${number}\b)?`,
+);
+// word-led with a house number after: "Veslebakken 48", "via raffaele conforti 74"
+const wordLed = compileLinear(String.raw`(?:${word} ){0,5}${word},? ${number}\b`);
+// street-word terminated: "Adams Street", "van Bokhorst Street"
+const streetNamed = compileLinear(
+  String.raw`(?i)(?:${word} ){1,4}(?:street|avenue|road|lane|drive|boulevard|parkway|terrace|crescent|highway|straße|strasse)\b`,
+);
+const units = compileLinear(
+  String.raw`(?i)\b(?:(?:apt\.?|apartment|suite|ste\.?|unit|flat|floor|fl\.|room|rm\.?|bldg\.?) ?#? ?[0-9]{1,5}[a-z]?(?:,? box [0-9]{1,6})?|p\.? ?o\.? box [0-9]{1,6}|psc [0-9]{4},? box [0-9]{4}|(?:usns|uss|usnv|usns|uscgc) \p{L}+|(?:fpo|apo|dpo) (?:aa|ae|ap) [0-9]{5})\b`,
+);
+// "Springfield, IL 62704", "WOODGATE, QLD 36540"
+const cityStateZip = compileLinear(
+  String.raw`(?:\p{Lu}[\p{L}\p{M}'’.\-]* ){0,2}\p{Lu}[\p{L}\p{M}'’.\-]*,? [A-Z]{2,3} [0-9]{4,5}(?:-[0-9]{4})?\b`,
+);
+
+const unitOnly = compileLinear(
+  String.raw`(?i)^(?:(?:apt\.?|apartment|suite|ste\.?|unit|flat|floor|fl\.|room|rm\.?|bldg\.?) ?#? ?[0-9]{1,5}[a-z]?(?:,? box [0-9]{1,6})?|p\.? ?o\.? box [0-9]{1,6}|(?:fpo|apo|dpo) (?:aa|ae|ap) [0-9]{5})$`,
+);
+const postalOnly = compileLinear(
+  '^(?:[0-9]{4,6}(?:-[0-9]{3,4})?|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}|[A-Z]{2,3})$',
+);
+const placeLine = compileLinear(
+  String.raw`^(?:\p{Lu}[\p{L}\p{M}'’.\-]*|[a-z]{1,4})(?: (?:\p{Lu}[\p{L}\p{M}'’.\-]*|[a-z]{1,4})){0,4}(?:,? [A-Z]{2,3})?(?:,? [0-9]{4,6}(?:-[0-9]{4})?)?$`,
+);
+
+interface Token {
+  text: string;
+  start: number;
+  end: number;
+}
+
+function wordsOf(text: string, offset: number): Token[] {
+  const tokens: Token[] = [];
+  let index = 0;
+  for (const part of text.split(' ')) {
+    if (part.length > 0)
+      tokens.push({ text: part, start: offset + index, end: offset + index + part.length });
+    index += part.length + 1;
+  }
+  return tokens;
+}
+
+function bare(token: string): string {
+  return token.toLowerCase().replace(/[.,]+$/u, '');
+}
+
+function isStreetToken(token: string): boolean {
+  const lower = bare(token);
+  if (streetWordSet.has(lower)) return true;
+  return lower.length > 5 && streetSuffixes.some((suffix) => lower.endsWith(suffix));
+}
+
+function isNumber(token: string): boolean {
+  return /^[0-9]{1,5}[a-zA-Z]?,?$/.test(token) || /^[0-9]{1,4}(?:st|nd|rd|th)$/i.test(token);
+}
+
+function isNameLike(token: string): boolean {
+  const first = token.charAt(0);
+  return first !== first.toLowerCase() || nameParticles.has(token.toLowerCase()) || isStreetToken(token);
+}
+
+/**
+ * Trims a candidate street phrase to its plausible part and says whether it is a street line:
+ * it contains a street word (or a suffix such as `-veien`, `-gasse`) next to a house number or
+ * capitalised words, or it is "number Capitalised Words number" without common English words.
+ */
+function streetSpan(tokens: readonly Token[]): { start: number; end: number } | undefined {
+  const streetIndex = tokens.findIndex((token) => isStreetToken(token.text));
+  let from = 0;
+  if (streetIndex >= 0) {
+    // Walk back from the street word over plausible tokens (numbers, capitalised words,
+    // particles; in an all-lower-case line, any word).
+    const lowerCaseLine = tokens.every((token) => token.text === token.text.toLowerCase());
+    from = streetIndex;
+    while (from > 0) {
+      const previous = tokens[from - 1];
+      if (previous === undefined) break;
+      const plausible =
+        isNumber(previous.text) ||
+        isNameLike(previous.text) ||
+        (lowerCaseLine && !stopWords.has(bare(previous.text)));
+      if (!plausible) break;
+      from -= 1;
+    }
+  } else {
+    for (let index = 0; index < tokens.length; index += 1) {
+      const token = tokens[index];
+      if (token !== undefined && !isNumber(token.text) && !isNameLike(token.text)) from = index + 1;
+    }
+  }
+  let candidate = tokens.slice(from);
+  while (candidate.length > 0 && stopWords.has(bare(candidate[0]?.text ?? '')))
+    candidate = candidate.slice(1);
+  // Trailing words after the last number or street word are not part of the street line.
+  let to = candidate.length;
+  while (to > 0) {
+    const token = candidate[to - 1];
+    if (token === undefined || isNumber(token.text) || isStreetToken(token.text)) break;
+    // "Rue Ibn Al Khatib": capitalised names after a street word belong to the street
+    if (isNameLike(token.text) && candidate.slice(0, to - 1).some((other) => isStreetToken(other.text)))
+      break;
+    to -= 1;
+  }
+  candidate = candidate.slice(0, to);
+  const first = candidate[0];
+  const last = candidate[candidate.length - 1];
+  if (first === undefined || last === undefined || candidate.length < 2) return undefined;
+  const words = candidate.filter((token) => !isNumber(token.text));
+  if (words.length === 0) return undefined;
+  const numberFirst = isNumber(first.text);
+  const numberLast = isNumber(last.text);
+  const streetTokens = candidate.filter((token) => isStreetToken(token.text));
+  if (streetTokens.length > 0) {
+    const capitalised = words.every((token) => isNameLike(token.text));
+    const lowerCaseLine = candidate.every((token) => token.text === token.text.toLowerCase());
+    // "Dr. Peter", "St. John": an abbreviation that starts the phrase is a title, not a street
+    const onlyLeadingAbbreviation =
+      !numberFirst &&
+      streetTokens.length === 1 &&
+      streetTokens[0] === first &&
+      ambiguousAbbreviations.has(bare(first.text));
+    if (onlyLeadingAbbreviation) return undefined;
+    if ((capitalised || lowerCaseLine) && (numberFirst || numberLast || capitalised))
+      return { start: first.start, end: last.end };
+    return undefined;
+  }
+  const common = gazetteer().commonWords;
+  const plainWords = words.every(
+    (token) =>
+      isNameLike(token.text) &&
+      (nameParticles.has(token.text.toLowerCase()) ||
+        (!common.has(bare(token.text)) && !calendarWords.has(bare(token.text)))) &&
+      !(token.text.length > 1 && token.text === token.text.toUpperCase() && /[A-Z]/.test(token.text)),
+  );
+  if (numberFirst && numberLast && plainWords && words.length <= 4)
+    return { start: first.start, end: last.end };
+  return undefined;
+}
+
+const calendarWords = new Set([
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+  'version',
+  'release',
+  'chapter',
+  'page',
+  'section',
+  'step',
+  'item',
+  'room',
+]);
+
+const ambiguousAbbreviations = new Set([
+  'dr',
+  'st',
+  'ct',
+  'pl',
+  'av',
+  'bd',
+  'r',
+  'u',
+  'ul',
+  'ln',
+  'rd',
+  'sq',
+  'cir',
+  'str',
+  'way',
+  'row',
+  'close',
+  'place',
+  'court',
+  'gate',
+  'tie',
+  'tee',
+  'via',
+  'route',
+]);
+
+const stopWords = new Set([
+  'the',
+  'my',
+  'our',
+  'your',
+  'his',
+  'her',
+  'at',
+  'to',
+  'in',
+  'and',
+  'of',
+  'is',
+  'on',
+  'from',
+  'corner',
+  'address',
+  'with',
+  'here',
+  'are',
+  'its',
+]);
+
+function isPlaceSegment(segment: string, lowerCase: boolean): boolean {
+  if (resetAndTest(unitOnly, segment) || resetAndTest(postalOnly, segment)) return true;
+  const lower = segment.toLowerCase().replace(/[,]?\s*[0-9]{4,6}$/u, '');
+  const places = gazetteer().places;
+  if (places.has(lower)) return true;
+  if (
+    lowerCase &&
+    segment === segment.toLowerCase() &&
+    segment.split(' ').length <= 5 &&
+    !/[.?!:;@]/.test(segment)
+  )
+    return true;
+  return resetAndTest(placeLine, segment);
+}
+
+function resetAndTest(regex: { lastIndex: number; test(value: string): boolean }, value: string): boolean {
+  regex.lastIndex = 0;
+  return regex.test(value);
+}
+
+/**
+ * Extends an address anchor forward over the segments that typically follow it: units
+ * (`Apt. 522`), cities, regions, state codes, postal codes and countries, separated by commas
+ * or line breaks (at most five segments, each at most 60 characters).
+ */
+function extend(text: string, end: number, lowerCase: boolean): number {
+  let current = end;
+  for (let step = 0; step < 5; step += 1) {
+    let cursor = current;
+    let sawBreak = false;
+    while (
+      cursor < text.length &&
+      (/[ ,\n\t]/.test(text.charAt(cursor)) ||
+        (sawBreak && /[?•*>·]/.test(text.charAt(cursor)) && /[\n?•*>· ]/.test(text.charAt(cursor - 1))))
+    ) {
+      if (text.charAt(cursor) === '\n') {
+        if (sawBreak && text.slice(current, cursor).includes('\n')) {
+          // a blank line ends the address
+          if (text.slice(current, cursor).trim() === '' && text.slice(current, cursor).split('\n').length > 2)
+            return current;
+        }
+        sawBreak = true;
+      }
+      if (text.charAt(cursor) === ',') sawBreak = true;
+      cursor += 1;
+    }
+    if (cursor === current || cursor >= text.length) return current;
+    let segmentEnd = cursor;
+    while (segmentEnd < text.length && segmentEnd - cursor < 60 && !/[,\n]/.test(text.charAt(segmentEnd)))
+      segmentEnd += 1;
+    let segment = text.slice(cursor, segmentEnd).trimEnd();
+    // trailing sentence punctuation is not part of the address
+    segment = segment.replace(/[.?!;:]+$/u, '');
+    if (segment.length === 0) return current;
+    if (!sawBreak) {
+      // on the same line without a comma only a unit or a postal code continues the address
+      const unit =
+        /^(?:(?:apt\.?|apartment|suite|ste\.?|unit|flat|floor|fl\.|room|rm\.?|bldg\.?) ?#? ?[0-9]{1,5}[a-z]?)/i.exec(
+          segment,
+        );
+      if (unit) {
+        current = cursor + unit[0].length;
+        continue;
+      }
+      return current;
+    }
+    if (!isPlaceSegment(segment, lowerCase)) {
+      // "Makareao, nan 57132 in case of an issue": keep the longest leading part that is a place
+      const words = segment.split(' ');
+      let kept = '';
+      for (let count = words.length - 1; count >= 1; count -= 1) {
+        const prefix = words.slice(0, count).join(' ');
+        if (isPlaceSegment(prefix, lowerCase)) {
+          kept = prefix;
+          break;
+        }
+      }
+      if (kept === '') return current;
+      return cursor + kept.length;
+    }
+    current = cursor + segment.length;
+  }
+  return current;
+}
+
+/** Parts of one address found by different patterns become one finding (union, highest score). */
+function mergeOverlapping(findings: Finding[]): Finding[] {
+  const sorted = [...findings].sort((left, right) => left.start - right.start);
+  const merged: Finding[] = [];
+  for (const finding of sorted) {
+    const previous = merged[merged.length - 1];
+    if (previous !== undefined && finding.start < previous.end) {
+      previous.end = Math.max(previous.end, finding.end);
+      previous.score = Math.max(previous.score, finding.score);
+    } else merged.push({ ...finding });
+  }
+  return merged;
+}
+
+/**
+ * Postal addresses, reported as LOCATION: a street line (house number and street name in
+ * either order, a street word such as `Street`, `Rua`, `Rue`, `Straße` or a suffix such as
+ * `-veien`, `-gasse`, `-katu`), units and boxes (`Apt. 12`, `Suite 5`, `P.O. Box 9`, military
+ * `PSC`/`APO`/`FPO`/`DPO`), and `City, ST 12345`; a street line is extended over the unit, city,
+ * region, postal code and country segments that follow it. Street lines score 0.9, lone units
+ * 0.6.
+ */
+export function createAddressRecognizer(): Recognizer {
+  return {
+    name: 'address',
+    entities: ['LOCATION'],
+    scan(input: ScanInput): Finding[] {
+      const { text } = input;
+      const findings: Finding[] = [];
+      const add = (start: number, end: number, score: number): void => {
+        const lowerCase = text.slice(start, end) === text.slice(start, end).toLowerCase();
+        findings.push({
+          type: 'LOCATION',
+          subtype: 'address',
+          start,
+          end: extend(text, end, lowerCase),
+          score,
+          detector: 'address',
+        });
+      };
+      for (const pattern of [numberLed, wordLed, streetNamed]) {
+        pattern.lastIndex = 0;
+        for (;;) {
+          const match = pattern.exec(text);
+          if (match === null) break;
+          const matchStart = match.index;
+          const matchEnd = matchStart + match[0].length;
+          // a number glued to other digits or identifiers ("219-45-8812") is not a house number
+          const glued = /[0-9\-/:.#]/.test(text.charAt(matchStart - 1));
+          const span = glued
+            ? undefined
+            : streetSpan(wordsOf(text.slice(matchStart, matchEnd).replace(/,/g, ' '), matchStart));
+          if (span) {
+            add(span.start, span.end, 0.9);
+            pattern.lastIndex = Math.max(span.end, matchStart + 1);
+          } else {
+            // no street line here: retry from the next word of the match
+            const space = text.indexOf(' ', matchStart + 1);
+            pattern.lastIndex = space < 0 || space >= matchEnd ? matchEnd : space + 1;
+          }
+        }
+      }
+      for (const match of matchAll(units, text)) add(match.start, match.end, 0.6);
+      for (const match of matchAll(cityStateZip, text)) add(match.start, match.end, 0.75);
+      return mergeOverlapping(findings);
+    },
+  };
+}
