@@ -31,6 +31,12 @@ export interface NemotronClientOptions {
   readonly allowInsecureKeyTransport?: boolean;
   /** Separate `<think>` blocks found in answer text into `reasoning` (default true). */
   readonly splitThinkTags?: boolean;
+  /**
+   * Merge adjacent text deltas of the same kind that arrive in one network read into one event
+   * (default true: the consumer wakes once per read, not once per token). Set false to get one
+   * event per server chunk.
+   */
+  readonly coalesceDeltas?: boolean;
   /** Extra non-secret headers sent with every request. `authorization` is refused here. */
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -90,6 +96,7 @@ export class NemotronClient {
   readonly #environment: Readonly<Record<string, string | undefined>>;
   readonly #allowInsecureKeyTransport: boolean;
   readonly #splitThinkTags: boolean;
+  readonly #coalesceDeltas: boolean;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #transport: HttpTransport;
 
@@ -103,6 +110,7 @@ export class NemotronClient {
     this.#environment = options.environment ?? process.env;
     this.#allowInsecureKeyTransport = options.allowInsecureKeyTransport ?? false;
     this.#splitThinkTags = options.splitThinkTags ?? true;
+    this.#coalesceDeltas = options.coalesceDeltas ?? true;
     const headers = options.headers ?? {};
     for (const name of Object.keys(headers)) {
       if (['authorization', 'proxy-authorization', 'cookie'].includes(name.toLowerCase())) {
@@ -146,7 +154,9 @@ export class NemotronClient {
     return new ChatStream({
       body: response.body,
       watchdog: response.watchdog,
-      decoder: ollama ? new OllamaStreamDecoder(this.#splitThinkTags) : new OpenAiStreamDecoder(this.#splitThinkTags),
+      decoder: ollama
+        ? new OllamaStreamDecoder(this.#splitThinkTags, this.#coalesceDeltas)
+        : new OpenAiStreamDecoder(this.#splitThinkTags, this.#coalesceDeltas),
       signal: options.signal,
       target: `POST ${this.#baseUrl.origin}${this.#basePath}${path}`,
       requestId: response.requestId,

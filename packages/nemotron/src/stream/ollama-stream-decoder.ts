@@ -3,7 +3,7 @@ import { ollamaChatLineSchema } from '../protocol/ollama-schemas.js';
 import { errorPayloadMessage, isErrorPayload } from '../protocol/server-message.js';
 import { ThinkSplitter } from '../reasoning/think-splitter.js';
 import type { ChatStreamEvent } from '../types.js';
-import { describeIssues, type StreamDecoder } from './openai-stream-decoder.js';
+import { describeIssues, pushSplit, pushText, type StreamDecoder } from './openai-stream-decoder.js';
 
 /**
  * Ollama's native `/api/chat` stream (one JSON object per line, the last with `done: true`) to
@@ -13,13 +13,18 @@ import { describeIssues, type StreamDecoder } from './openai-stream-decoder.js';
 export class OllamaStreamDecoder implements StreamDecoder {
   readonly #textDecoder = new TextDecoder('utf-8');
   readonly #think: ThinkSplitter | undefined;
+  readonly #coalesce: boolean;
   #buffer = '';
   #done = false;
   #toolCalls = 0;
 
-  /** @param splitThinkTags - separate `<think>` blocks found in `content` (default true) */
-  constructor(splitThinkTags = true) {
+  /**
+   * @param splitThinkTags - separate `<think>` blocks found in `content` (default true)
+   * @param coalesce - merge adjacent text events decoded from one network read (default true)
+   */
+  constructor(splitThinkTags = true, coalesce = true) {
     this.#think = splitThinkTags ? new ThinkSplitter() : undefined;
+    this.#coalesce = coalesce;
   }
 
   push(bytes: Uint8Array): ChatStreamEvent[] {
@@ -68,16 +73,10 @@ export class OllamaStreamDecoder implements StreamDecoder {
     const chunk = parsed.data;
     const message = chunk.message;
     if (message !== undefined) {
-      if (message.thinking !== null && message.thinking !== undefined && message.thinking.length > 0) {
-        events.push({ type: 'reasoning', text: message.thinking });
-      }
+      if (message.thinking !== null && message.thinking !== undefined) pushText(events, 'reasoning', message.thinking, this.#coalesce);
       if (message.content.length > 0) {
-        if (this.#think === undefined) events.push({ type: 'content', text: message.content });
-        else {
-          const split = this.#think.push(message.content);
-          if (split.reasoning.length > 0) events.push({ type: 'reasoning', text: split.reasoning });
-          if (split.content.length > 0) events.push({ type: 'content', text: split.content });
-        }
+        if (this.#think === undefined) pushText(events, 'content', message.content, this.#coalesce);
+        else pushSplit(events, this.#think.push(message.content), this.#coalesce);
       }
       for (const call of message.tool_calls ?? []) {
         const index = this.#toolCalls;
@@ -93,11 +92,7 @@ export class OllamaStreamDecoder implements StreamDecoder {
     }
     if (chunk.done) {
       this.#done = true;
-      if (this.#think !== undefined) {
-        const split = this.#think.end();
-        if (split.reasoning.length > 0) events.push({ type: 'reasoning', text: split.reasoning });
-        if (split.content.length > 0) events.push({ type: 'content', text: split.content });
-      }
+      if (this.#think !== undefined) pushSplit(events, this.#think.end(), this.#coalesce);
       const reason = chunk.done_reason ?? 'stop';
       events.push({ type: 'finish', finishReason: reason === 'stop' && this.#toolCalls > 0 ? 'tool_calls' : reason });
       if (chunk.prompt_eval_count !== undefined || chunk.eval_count !== undefined) {

@@ -22,9 +22,24 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-function pushSplit(events: ChatStreamEvent[], split: { reasoning: string; content: string }): void {
-  if (split.reasoning.length > 0) events.push({ type: 'reasoning', text: split.reasoning });
-  if (split.content.length > 0) events.push({ type: 'content', text: split.content });
+/**
+ * Appends a text event. With `coalesce`, text of the same kind decoded from the same network read
+ * is merged into the previous event, so a consumer wakes once per read rather than once per token.
+ */
+export function pushText(events: ChatStreamEvent[], type: 'content' | 'reasoning', text: string, coalesce: boolean): void {
+  if (text.length === 0) return;
+  const last = events[events.length - 1];
+  if (coalesce && last !== undefined && last.type === type) {
+    events[events.length - 1] = { type, text: last.text + text };
+    return;
+  }
+  events.push({ type, text });
+}
+
+/** Appends the reasoning and then the content of a split. */
+export function pushSplit(events: ChatStreamEvent[], split: { reasoning: string; content: string }, coalesce: boolean): void {
+  pushText(events, 'reasoning', split.reasoning, coalesce);
+  pushText(events, 'content', split.content, coalesce);
 }
 
 /**
@@ -35,12 +50,17 @@ function pushSplit(events: ChatStreamEvent[], split: { reasoning: string; conten
 export class OpenAiStreamDecoder implements StreamDecoder {
   readonly #sse = new SseDecoder();
   readonly #think: ThinkSplitter | undefined;
+  readonly #coalesce: boolean;
   #sawDone = false;
   #sawFinish = false;
 
-  /** @param splitThinkTags - separate `<think>` blocks found in `content` (default true) */
-  constructor(splitThinkTags = true) {
+  /**
+   * @param splitThinkTags - separate `<think>` blocks found in `content` (default true)
+   * @param coalesce - merge adjacent text events decoded from one network read (default true)
+   */
+  constructor(splitThinkTags = true, coalesce = true) {
     this.#think = splitThinkTags ? new ThinkSplitter() : undefined;
+    this.#coalesce = coalesce;
   }
 
   push(bytes: Uint8Array): ChatStreamEvent[] {
@@ -52,7 +72,7 @@ export class OpenAiStreamDecoder implements StreamDecoder {
   end(): ChatStreamEvent[] {
     const events: ChatStreamEvent[] = [];
     for (const event of this.#sse.end()) this.#handle(event.data, events);
-    if (this.#think !== undefined) pushSplit(events, this.#think.end());
+    if (this.#think !== undefined) pushSplit(events, this.#think.end(), this.#coalesce);
     if (!this.#sawDone && !this.#sawFinish) {
       throw new NemotronError('STREAM_INTERRUPTED', 'the server ended the stream before it was complete (no finish_reason and no [DONE])');
     }
@@ -87,11 +107,11 @@ export class OpenAiStreamDecoder implements StreamDecoder {
       const delta = choice.delta;
       if (delta !== null && delta !== undefined) {
         const reasoning = delta.reasoning_content ?? delta.reasoning;
-        if (reasoning !== null && reasoning !== undefined && reasoning.length > 0) events.push({ type: 'reasoning', text: reasoning });
+        if (reasoning !== null && reasoning !== undefined) pushText(events, 'reasoning', reasoning, this.#coalesce);
         const content = delta.content;
         if (content !== null && content !== undefined && content.length > 0) {
-          if (this.#think === undefined) events.push({ type: 'content', text: content });
-          else pushSplit(events, this.#think.push(content));
+          if (this.#think === undefined) pushText(events, 'content', content, this.#coalesce);
+          else pushSplit(events, this.#think.push(content), this.#coalesce);
         }
         if (delta.tool_calls !== null && delta.tool_calls !== undefined) {
           for (const call of delta.tool_calls) {
@@ -106,7 +126,7 @@ export class OpenAiStreamDecoder implements StreamDecoder {
         }
       }
       if (choice.finish_reason !== null && choice.finish_reason !== undefined) {
-        if (this.#think !== undefined) pushSplit(events, this.#think.end());
+        if (this.#think !== undefined) pushSplit(events, this.#think.end(), this.#coalesce);
         this.#sawFinish = true;
         events.push({ type: 'finish', finishReason: choice.finish_reason });
       }

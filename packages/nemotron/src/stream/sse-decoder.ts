@@ -16,7 +16,9 @@ export interface SseEvent {
 export class SseDecoder {
   readonly #textDecoder = new TextDecoder('utf-8', { fatal: false });
   #buffer = '';
-  #data: string[] = [];
+  // The data of the event being built: most events have one data line, kept without an array.
+  #data: string | undefined;
+  #moreData: string[] | undefined;
   #eventName = '';
   #sawCarriageReturnAtEnd = false;
   /** Number of comment lines (keep-alives) seen so far. */
@@ -38,6 +40,15 @@ export class SseDecoder {
     let start = 0;
     if (this.#sawCarriageReturnAtEnd && buffer.charCodeAt(0) === 10) start = 1;
     this.#sawCarriageReturnAtEnd = false;
+    if (start === 0 && buffer.indexOf('\r') === -1) {
+      // Fast path (almost every server): LF-only line endings, split natively.
+      const lines = buffer.split('\n');
+      const rest = lines.pop() ?? '';
+      for (const line of lines) this.#line(line, events);
+      if (final && rest.length > 0) this.#line(rest, events);
+      this.#buffer = final ? '' : rest;
+      return events;
+    }
     const length = buffer.length;
     // Searched once and then only when passed, so a chunk without `\r` is scanned once (not per line).
     let carriage = buffer.indexOf('\r', start);
@@ -71,11 +82,17 @@ export class SseDecoder {
 
   #line(line: string, events: SseEvent[]): void {
     if (line.length === 0) {
-      if (this.#data.length > 0) {
-        events.push({ event: this.#eventName || 'message', data: this.#data.join('\n') });
+      if (this.#data !== undefined) {
+        const data = this.#moreData === undefined ? this.#data : [this.#data, ...this.#moreData].join('\n');
+        events.push({ event: this.#eventName || 'message', data });
       }
-      this.#data = [];
+      this.#data = undefined;
+      this.#moreData = undefined;
       this.#eventName = '';
+      return;
+    }
+    if (line.startsWith('data: ')) {
+      this.#addData(line.slice(6));
       return;
     }
     if (line.charCodeAt(0) === 58) {
@@ -86,12 +103,18 @@ export class SseDecoder {
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === 'data') this.#data.push(value);
+    if (field === 'data') this.#addData(value);
     else if (field === 'event') this.#eventName = value;
+  }
+
+  #addData(value: string): void {
+    if (this.#data === undefined) this.#data = value;
+    else if (this.#moreData === undefined) this.#moreData = [value];
+    else this.#moreData.push(value);
   }
 
   /** True when an event has been started (some `data:` lines) but not yet terminated. */
   get hasPendingEvent(): boolean {
-    return this.#data.length > 0;
+    return this.#data !== undefined;
   }
 }
