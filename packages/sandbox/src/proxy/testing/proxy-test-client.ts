@@ -223,3 +223,41 @@ export function tableResolver(table: Record<string, readonly (readonly string[])
   };
   return { resolve, calls };
 }
+
+/**
+ * A real loopback listener whose accept queue is full: a child process listens with backlog 1 and
+ * then blocks its event loop, so the kernel drops further SYNs and `connect()` hangs (the way an
+ * unreachable host behaves). Used to exercise the proxy's connect timeout.
+ */
+export async function startUnresponsiveListener(): Promise<{ port: number; close(): void }> {
+  const { spawn } = await import('node:child_process');
+  const script = `
+    const net = require('node:net');
+    const server = net.createServer();
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+      process.stdout.write(String(server.address().port) + '\\n');
+      setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120000), 50);
+    });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.once('data', (data: Buffer) => resolve(Number(data.toString().trim())));
+    child.once('error', reject);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  const fillers: Socket[] = [];
+  for (let index = 0; index < 6; index += 1) {
+    const filler = connect(port, '127.0.0.1');
+    filler.on('error', () => {});
+    fillers.push(filler);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  return {
+    port,
+    close: () => {
+      for (const filler of fillers) {
+        filler.destroy();
+      }
+      child.kill('SIGKILL');
+    },
+  };
+}
