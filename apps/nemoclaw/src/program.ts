@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { NemoclawCliError } from './cli-error.js';
 import { createDoctorCommand } from './commands/doctor.js';
 import { createPolicyCommand } from './commands/policy.js';
+import { createRouterCommand } from './commands/router.js';
 import { createRunCommand } from './commands/run.js';
 
 /** Exit codes of the `nemoclaw` command itself (a sandboxed command's own code passes through). */
@@ -21,6 +22,7 @@ export function createProgram(): Command {
   program.addCommand(createRunCommand());
   program.addCommand(createDoctorCommand());
   program.addCommand(createPolicyCommand());
+  program.addCommand(createRouterCommand());
   return program;
 }
 

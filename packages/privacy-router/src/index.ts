@@ -61,6 +61,7 @@ export {
   type RouterOptions,
 } from './server/create-router.js';
 export type { DecisionListener, RouteDecisionEvent } from './server/decision-event.js';
+export { type DecisionOcsfOptions, decisionToOcsfEvent } from './server/ocsf-event.js';
 export type { RouterLogger } from './server/router-logger.js';
 export type { RouterLimits } from './server/router-runtime.js';
 export type { RouterStatus } from './server/router-status.js';
