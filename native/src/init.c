@@ -50,9 +50,9 @@ struct nc_mount_attr {
 };
 
 /* Attaches a detached mount (from open_tree) onto the object fd target refers to, read-only. */
-static int attach_read_only(int tree, int target, bool recursive)
+static int attach_read_only(int tree, int target, bool recursive, uint64_t extra)
 {
-	struct nc_mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+	struct nc_mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | extra};
 	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
 		return -errno;
 	if (syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -82,7 +82,7 @@ static void mask_path(const char *path)
 	} else {
 		/* /dev/null over a file (read-only when the kernel has the new mount API). */
 		int tree = (int)syscall(SYS_open_tree, AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | O_CLOEXEC);
-		int result = tree >= 0 ? attach_read_only(tree, target, false) : -errno;
+		int result = tree >= 0 ? attach_read_only(tree, target, false, 0 /* nodev would turn reads into EACCES */) : -errno;
 		if (tree >= 0)
 			close(tree);
 		if (result == -ENOSYS) {
@@ -105,7 +105,7 @@ static void bind_read_only(const char *path)
 		fail(EXIT_MOUNT, "mount", "read_only_binds %s: %s", path, strerror(errno));
 	}
 	int tree = (int)syscall(SYS_open_tree, target, "", OPEN_TREE_CLONE | AT_RECURSIVE | AT_EMPTY_PATH | O_CLOEXEC);
-	int result = tree >= 0 ? attach_read_only(tree, target, true) : -errno;
+	int result = tree >= 0 ? attach_read_only(tree, target, true, MOUNT_ATTR_NODEV) : -errno;
 	if (tree >= 0)
 		close(tree);
 	if (result == -ENOSYS) {
