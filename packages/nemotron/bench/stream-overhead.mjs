@@ -12,14 +12,22 @@ const tokens = Number(process.env.BENCH_TOKENS ?? 20000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 31);
 const warmup = 3;
 
-const server = spawn(process.execPath, [fileURLToPath(new URL('./stream-server.mjs', import.meta.url)), String(tokens)], {
-  stdio: ['pipe', 'pipe', 'inherit'],
-});
+const server = spawn(
+  process.execPath,
+  [fileURLToPath(new URL('./stream-server.mjs', import.meta.url)), String(tokens)],
+  {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  },
+);
 const [port, bytes] = await new Promise((resolve) => {
   server.stdout.once('data', (data) => resolve(String(data).trim().split(' ').map(Number)));
 });
 const baseUrl = `http://127.0.0.1:${port}/v1`;
-const body = JSON.stringify({ model: 'nvidia/nemotron-3-nano-30b-a3b', messages: [{ role: 'user', content: 'go' }], stream: true });
+const body = JSON.stringify({
+  model: 'nvidia/nemotron-3-nano-30b-a3b',
+  messages: [{ role: 'user', content: 'go' }],
+  stream: true,
+});
 
 const agent = new Agent({ keepAliveTimeout: 10_000 });
 /** The peer: undici request, split lines, JSON.parse each data line, collect the content. */
@@ -56,7 +64,10 @@ async function rawParse() {
 
 const client = new NemotronClient({ profile: openAiCompatibleProfile({ baseUrl }) });
 async function clientParse() {
-  const stream = await client.chatStream({ model: 'nvidia/nemotron-3-nano-30b-a3b', messages: [{ role: 'user', content: 'go' }] });
+  const stream = await client.chatStream({
+    model: 'nvidia/nemotron-3-nano-30b-a3b',
+    messages: [{ role: 'user', content: 'go' }],
+  });
   const content = [];
   for await (const event of stream) {
     if (event.type === 'content') content.push(event.text);

@@ -63,7 +63,9 @@ export function vllmProfile(options: { baseUrl?: string; apiKeyEnv?: string } = 
  * Ollama: native API at `http://127.0.0.1:11434` by default, or its OpenAI-compatible API with
  * `protocol: 'openai'` (then `/v1` is appended to the root).
  */
-export function ollamaProfile(options: { baseUrl?: string; protocol?: 'ollama' | 'openai' } = {}): EndpointProfile {
+export function ollamaProfile(
+  options: { baseUrl?: string; protocol?: 'ollama' | 'openai' } = {},
+): EndpointProfile {
   const root = (options.baseUrl ?? 'http://127.0.0.1:11434').replace(/\/+$/, '');
   const protocol = options.protocol ?? 'ollama';
   return {
@@ -76,7 +78,11 @@ export function ollamaProfile(options: { baseUrl?: string; protocol?: 'ollama' |
 }
 
 /** Any other OpenAI-compatible server. */
-export function openAiCompatibleProfile(options: { baseUrl: string; apiKeyEnv?: string; apiKeyRequired?: boolean }): EndpointProfile {
+export function openAiCompatibleProfile(options: {
+  baseUrl: string;
+  apiKeyEnv?: string;
+  apiKeyRequired?: boolean;
+}): EndpointProfile {
   return {
     flavour: 'openai-compatible',
     protocol: 'openai',
@@ -104,7 +110,10 @@ export function parseBaseUrl(baseUrl: string): URL {
     throw new NemotronError('INVALID_OPTION', `baseUrl must use http or https, not ${url.protocol}`);
   }
   if (url.username !== '' || url.password !== '') {
-    throw new NemotronError('INVALID_OPTION', 'baseUrl must not contain credentials; put the key in an environment variable');
+    throw new NemotronError(
+      'INVALID_OPTION',
+      'baseUrl must not contain credentials; put the key in an environment variable',
+    );
   }
   if (url.search !== '' || url.hash !== '') {
     throw new NemotronError('INVALID_OPTION', 'baseUrl must not contain a query or fragment');

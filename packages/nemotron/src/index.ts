@@ -32,7 +32,12 @@ export {
   type ServerFlavour,
   vllmProfile,
 } from './endpoint-profile.js';
-export { isNemotronError, NemotronError, type NemotronErrorCode, type NemotronErrorDetails } from './errors.js';
+export {
+  isNemotronError,
+  NemotronError,
+  type NemotronErrorCode,
+  type NemotronErrorDetails,
+} from './errors.js';
 export {
   backoffDelay,
   defaultRetryPolicy,
@@ -53,8 +58,12 @@ export { extractServerMessage } from './protocol/server-message.js';
 export { planReasoning, type ReasoningPlan } from './reasoning/reasoning-switch.js';
 export { type SplitText, splitThinkContent, ThinkSplitter } from './reasoning/think-splitter.js';
 export { ChatStream } from './stream/chat-stream.js';
-export { type SseEvent, SseDecoder } from './stream/sse-decoder.js';
-export { parseToolArguments, type ToolArgumentsResult, ToolCallAssembler } from './stream/tool-call-assembler.js';
+export { SseDecoder, type SseEvent } from './stream/sse-decoder.js';
+export {
+  parseToolArguments,
+  type ToolArgumentsResult,
+  ToolCallAssembler,
+} from './stream/tool-call-assembler.js';
 export type {
   ChatMessage,
   ChatRequest,

@@ -6,8 +6,14 @@ import { startNimServer, startVllmServer } from './testing/flavour-servers.js';
 import { type LoopbackServer, startLoopbackServer } from './testing/loopback-server.js';
 import { chatCompletionBody, errorBodies, sendJson } from './testing/wire-format.js';
 
-const fast = { retry: { baseDelayMs: 1, maxDelayMs: 5 }, timeouts: { connectMs: 2000, headersMs: 5000, idleMs: 5000 } };
-const hello = { model: 'nvidia/nemotron-3-nano-30b-a3b', messages: [{ role: 'user' as const, content: 'Hi' }] };
+const fast = {
+  retry: { baseDelayMs: 1, maxDelayMs: 5 },
+  timeouts: { connectMs: 2000, headersMs: 5000, idleMs: 5000 },
+};
+const hello = {
+  model: 'nvidia/nemotron-3-nano-30b-a3b',
+  messages: [{ role: 'user' as const, content: 'Hi' }],
+};
 
 let servers: LoopbackServer[] = [];
 let clients: NemotronClient[] = [];
@@ -24,7 +30,10 @@ async function serve(server: Promise<LoopbackServer>): Promise<LoopbackServer> {
   return started;
 }
 
-function clientFor(origin: string, extra: Partial<ConstructorParameters<typeof NemotronClient>[0]> = {}): NemotronClient {
+function clientFor(
+  origin: string,
+  extra: Partial<ConstructorParameters<typeof NemotronClient>[0]> = {},
+): NemotronClient {
   const client = new NemotronClient({ profile: nimProfile({ baseUrl: `${origin}/v1` }), ...fast, ...extra });
   clients.push(client);
   return client;
@@ -43,8 +52,18 @@ async function failure(promise: Promise<unknown>): Promise<NemotronError> {
 describe('NemotronClient.chat (non-streamed)', () => {
   it('sends an OpenAI-compatible body and returns the typed answer with the request id', async () => {
     const server = await serve(startNimServer());
-    const result = await clientFor(server.origin).chat({ ...hello, temperature: 0.2, maxTokens: 64, reasoning: false });
-    expect(result).toMatchObject({ content: 'Hello there', reasoning: '', finishReason: 'stop', requestId: 'req-json' });
+    const result = await clientFor(server.origin).chat({
+      ...hello,
+      temperature: 0.2,
+      maxTokens: 64,
+      reasoning: false,
+    });
+    expect(result).toMatchObject({
+      content: 'Hello there',
+      reasoning: '',
+      finishReason: 'stop',
+      requestId: 'req-json',
+    });
     expect(result.usage).toEqual({ promptTokens: 12, completionTokens: 5, totalTokens: 17 });
     expect(server.requests[0]?.json).toMatchObject({
       model: hello.model,
@@ -64,7 +83,9 @@ describe('NemotronClient.chat (non-streamed)', () => {
     ];
     let next = 0;
     const server = await serve(
-      startVllmServer({ chat: (_request, response) => sendJson(response, 200, chatCompletionBody(answers[next++] ?? {})) }),
+      startVllmServer({
+        chat: (_request, response) => sendJson(response, 200, chatCompletionBody(answers[next++] ?? {})),
+      }),
     );
     const client = clientFor(server.origin);
     for (const _ of answers) {
@@ -80,21 +101,48 @@ describe('NemotronClient.chat (non-streamed)', () => {
             response,
             200,
             chatCompletionBody(
-              { content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"city":"Zürich"}' } }] },
+              {
+                content: null,
+                tool_calls: [
+                  {
+                    id: 'call_1',
+                    type: 'function',
+                    function: { name: 'lookup', arguments: '{"city":"Zürich"}' },
+                  },
+                ],
+              },
               'tool_calls',
             ),
           ),
       }),
     );
-    const tools = [{ type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object' } } }];
-    const result = await clientFor(server.origin).chat({ ...hello, tools, toolChoice: 'auto', responseFormat: { type: 'json_object' } });
-    expect(result.toolCalls).toEqual([{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"city":"Zürich"}' } }]);
+    const tools = [
+      { type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object' } } },
+    ];
+    const result = await clientFor(server.origin).chat({
+      ...hello,
+      tools,
+      toolChoice: 'auto',
+      responseFormat: { type: 'json_object' },
+    });
+    expect(result.toolCalls).toEqual([
+      { id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"city":"Zürich"}' } },
+    ]);
     expect(result.finishReason).toBe('tool_calls');
-    expect(server.requests[0]?.json).toMatchObject({ tools, tool_choice: 'auto', response_format: { type: 'json_object' } });
+    expect(server.requests[0]?.json).toMatchObject({
+      tools,
+      tool_choice: 'auto',
+      response_format: { type: 'json_object' },
+    });
   });
 
   it('reports a malformed answer clearly instead of returning undefined fields', async () => {
-    const bodies = ['{"choices": [{"message": {"content": 42}}]}', '{"choices": []}', 'not json at all', '{"id": "x"}'];
+    const bodies = [
+      '{"choices": [{"message": {"content": 42}}]}',
+      '{"choices": []}',
+      'not json at all',
+      '{"id": "x"}',
+    ];
     let next = 0;
     const server = await serve(
       startNimServer({
@@ -114,10 +162,30 @@ describe('NemotronClient.chat (non-streamed)', () => {
 
   it('carries status, request id and the server message for each flavour of error body', async () => {
     const cases: { status: number; body: unknown; headers: Record<string, string>; message: string }[] = [
-      { status: 400, body: errorBodies.openAi('max_tokens is too large'), headers: { 'x-request-id': 'openai-1' }, message: 'max_tokens is too large' },
-      { status: 400, body: errorBodies.vllm('This model only supports 131072 tokens', 400), headers: { 'x-request-id': 'vllm-1' }, message: 'This model only supports 131072 tokens' },
-      { status: 422, body: errorBodies.nvcf('Unprocessable Entity', 'messages: field required', 422), headers: { 'nvcf-reqid': 'nvcf-1' }, message: 'Unprocessable Entity: messages: field required' },
-      { status: 404, body: { detail: 'Not Found' }, headers: { 'x-request-id': 'fastapi-1' }, message: 'Not Found' },
+      {
+        status: 400,
+        body: errorBodies.openAi('max_tokens is too large'),
+        headers: { 'x-request-id': 'openai-1' },
+        message: 'max_tokens is too large',
+      },
+      {
+        status: 400,
+        body: errorBodies.vllm('This model only supports 131072 tokens', 400),
+        headers: { 'x-request-id': 'vllm-1' },
+        message: 'This model only supports 131072 tokens',
+      },
+      {
+        status: 422,
+        body: errorBodies.nvcf('Unprocessable Entity', 'messages: field required', 422),
+        headers: { 'nvcf-reqid': 'nvcf-1' },
+        message: 'Unprocessable Entity: messages: field required',
+      },
+      {
+        status: 404,
+        body: { detail: 'Not Found' },
+        headers: { 'x-request-id': 'fastapi-1' },
+        message: 'Not Found',
+      },
     ];
     let next = 0;
     const server = await serve(
@@ -131,7 +199,12 @@ describe('NemotronClient.chat (non-streamed)', () => {
     const client = clientFor(server.origin);
     for (const current of cases) {
       const error = await failure(client.chat(hello));
-      expect(error).toMatchObject({ code: 'HTTP_ERROR', status: current.status, serverMessage: current.message, attempts: 1 });
+      expect(error).toMatchObject({
+        code: 'HTTP_ERROR',
+        status: current.status,
+        serverMessage: current.message,
+        attempts: 1,
+      });
       expect(error.requestId).toBe(Object.values(current.headers)[0]);
       expect(error.message).toContain(current.message);
     }
@@ -145,7 +218,8 @@ describe('retries', () => {
       startNimServer({
         chat: (_request, response) => {
           times.push(Date.now());
-          if (times.length === 1) sendJson(response, 429, errorBodies.openAi('slow down'), { 'retry-after': '1' });
+          if (times.length === 1)
+            sendJson(response, 429, errorBodies.openAi('slow down'), { 'retry-after': '1' });
           else sendJson(response, 200, chatCompletionBody({ content: 'ok' }));
         },
       }),
@@ -162,7 +236,10 @@ describe('retries', () => {
       startNimServer({
         chat: (_request, response) => {
           calls += 1;
-          if (calls === 1) sendJson(response, 503, errorBodies.vllm('loading', 503), { 'retry-after': new Date(Date.now() - 1000).toUTCString() });
+          if (calls === 1)
+            sendJson(response, 503, errorBodies.vllm('loading', 503), {
+              'retry-after': new Date(Date.now() - 1000).toUTCString(),
+            });
           else sendJson(response, 200, chatCompletionBody({ content: 'ok' }));
         },
       }),
@@ -209,27 +286,48 @@ describe('retries', () => {
           calls += 1;
           const model = (request.json as { model: string }).model;
           if (model === 'not-implemented') sendJson(response, 501, errorBodies.openAi('nope'));
-          else sendJson(response, 503, errorBodies.vllm('overloaded', 503), { 'x-request-id': `try-${calls}` });
+          else
+            sendJson(response, 503, errorBodies.vllm('overloaded', 503), { 'x-request-id': `try-${calls}` });
         },
       }),
     );
     const client = clientFor(server.origin, { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 } });
-    expect(await failure(client.chat({ ...hello, model: 'not-implemented' }))).toMatchObject({ code: 'SERVER_ERROR', status: 501, attempts: 1 });
+    expect(await failure(client.chat({ ...hello, model: 'not-implemented' }))).toMatchObject({
+      code: 'SERVER_ERROR',
+      status: 501,
+      attempts: 1,
+    });
     expect(calls).toBe(1);
     const error = await failure(client.chat(hello));
-    expect(error).toMatchObject({ code: 'SERVER_ERROR', status: 503, attempts: 3, requestId: 'try-4', serverMessage: 'overloaded' });
+    expect(error).toMatchObject({
+      code: 'SERVER_ERROR',
+      status: 503,
+      attempts: 3,
+      requestId: 'try-4',
+      serverMessage: 'overloaded',
+    });
     expect(calls).toBe(4);
   });
 
   it('fails at once when Retry-After exceeds what the policy allows', async () => {
-    const server = await serve(startNimServer({ chat: (_request, response) => sendJson(response, 429, errorBodies.openAi('quota'), { 'retry-after': '3600' }) }));
+    const server = await serve(
+      startNimServer({
+        chat: (_request, response) =>
+          sendJson(response, 429, errorBodies.openAi('quota'), { 'retry-after': '3600' }),
+      }),
+    );
     const error = await failure(clientFor(server.origin).chat(hello));
     expect(error).toMatchObject({ code: 'RATE_LIMITED', status: 429, attempts: 1 });
     expect(server.requests).toHaveLength(1);
   });
 
   it('stops waiting for a retry when the signal aborts', async () => {
-    const server = await serve(startNimServer({ chat: (_request, response) => sendJson(response, 429, errorBodies.openAi('wait'), { 'retry-after': '30' }) }));
+    const server = await serve(
+      startNimServer({
+        chat: (_request, response) =>
+          sendJson(response, 429, errorBodies.openAi('wait'), { 'retry-after': '30' }),
+      }),
+    );
     const controller = new AbortController();
     const pending = clientFor(server.origin).chat(hello, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
@@ -241,13 +339,21 @@ describe('retries', () => {
 describe('embeddings, models and health', () => {
   it('embeds with input_type and returns vectors in input order', async () => {
     const server = await serve(startNimServer());
-    const result = await clientFor(server.origin).embed({ model: 'nvidia/llama-3.2-nv-embedqa-1b-v2', input: ['a', 'b'], inputType: 'query' });
+    const result = await clientFor(server.origin).embed({
+      model: 'nvidia/llama-3.2-nv-embedqa-1b-v2',
+      input: ['a', 'b'],
+      inputType: 'query',
+    });
     expect(result.embeddings).toEqual([
       [0, 0.5, -0.25],
       [1, 0.5, -0.25],
     ]);
     expect(result.promptTokens).toBe(6);
-    expect(server.requests[0]?.json).toMatchObject({ input: ['a', 'b'], input_type: 'query', encoding_format: 'float' });
+    expect(server.requests[0]?.json).toMatchObject({
+      input: ['a', 'b'],
+      input_type: 'query',
+      encoding_format: 'float',
+    });
   });
 
   it('lists models with their context windows', async () => {
@@ -265,9 +371,16 @@ describe('embeddings, models and health', () => {
     const notReady = await serve(startNimServer({ ready: false }));
     const vllm = await serve(startVllmServer());
     expect(await clientFor(ready.origin).health()).toMatchObject({ ready: true, status: 200 });
-    expect(await clientFor(notReady.origin).health()).toMatchObject({ ready: false, status: 503, code: 'SERVER_ERROR' });
+    expect(await clientFor(notReady.origin).health()).toMatchObject({
+      ready: false,
+      status: 503,
+      code: 'SERVER_ERROR',
+    });
     expect(notReady.requests.filter((request) => request.path === '/v1/health/ready')).toHaveLength(1);
-    const vllmClient = new NemotronClient({ profile: vllmProfile({ baseUrl: `${vllm.origin}/v1` }), ...fast });
+    const vllmClient = new NemotronClient({
+      profile: vllmProfile({ baseUrl: `${vllm.origin}/v1` }),
+      ...fast,
+    });
     clients.push(vllmClient);
     expect(await vllmClient.health()).toMatchObject({ ready: true });
     expect(vllm.requests.at(-1)?.path).toBe('/health');

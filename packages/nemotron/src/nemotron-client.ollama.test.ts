@@ -6,7 +6,10 @@ import { startOllamaServer } from './testing/flavour-servers.js';
 import { type LoopbackServer, splitBytes, writePieces } from './testing/loopback-server.js';
 import { errorBodies, sendJson } from './testing/wire-format.js';
 
-const fast = { retry: { baseDelayMs: 1, maxDelayMs: 5 }, timeouts: { connectMs: 2000, headersMs: 5000, idleMs: 5000 } };
+const fast = {
+  retry: { baseDelayMs: 1, maxDelayMs: 5 },
+  timeouts: { connectMs: 2000, headersMs: 5000, idleMs: 5000 },
+};
 const hello = { model: 'nemotron-3-nano:30b', messages: [{ role: 'user' as const, content: 'Hi' }] };
 
 let servers: LoopbackServer[] = [];
@@ -18,10 +21,16 @@ afterEach(async () => {
   clients = [];
 });
 
-async function ollama(handlers: Parameters<typeof startOllamaServer>[0] = {}, protocol: 'ollama' | 'openai' = 'ollama') {
+async function ollama(
+  handlers: Parameters<typeof startOllamaServer>[0] = {},
+  protocol: 'ollama' | 'openai' = 'ollama',
+) {
   const server = await startOllamaServer(handlers);
   servers.push(server);
-  const client = new NemotronClient({ profile: ollamaProfile({ baseUrl: server.origin, protocol }), ...fast });
+  const client = new NemotronClient({
+    profile: ollamaProfile({ baseUrl: server.origin, protocol }),
+    ...fast,
+  });
   clients.push(client);
   return { server, client };
 }
@@ -42,7 +51,16 @@ describe('Ollama native API', () => {
     const { server, client } = await ollama({
       chat: async (_request, response) => {
         response.writeHead(200, { 'content-type': 'application/x-ndjson' });
-        await writePieces(response, splitBytes(wire, [10, wire.indexOf('…') + 1, wire.indexOf('ß') + 1, wire.indexOf('🎉') + 2, wire.length - 2]));
+        await writePieces(
+          response,
+          splitBytes(wire, [
+            10,
+            wire.indexOf('…') + 1,
+            wire.indexOf('ß') + 1,
+            wire.indexOf('🎉') + 2,
+            wire.length - 2,
+          ]),
+        );
         response.end();
       },
     });
@@ -50,19 +68,34 @@ describe('Ollama native API', () => {
     expect(result).toMatchObject({ content: 'Grüße 🎉', reasoning: 'Überlegen…', finishReason: 'stop' });
     expect(result.usage).toEqual({ promptTokens: 5, completionTokens: 3, totalTokens: 8 });
     expect(server.requests[0]).toMatchObject({ path: '/api/chat' });
-    expect(server.requests[0]?.json).toMatchObject({ stream: true, think: true, options: { num_predict: 20 } });
+    expect(server.requests[0]?.json).toMatchObject({
+      stream: true,
+      think: true,
+      options: { num_predict: 20 },
+    });
   });
 
   it('returns whole tool calls (arguments as objects) and sends structured output as `format`', async () => {
     const { server, client } = await ollama({
       chat: (_request, response) => {
         response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(line({ content: '', tool_calls: [{ function: { name: 'lookup', arguments: { city: 'Zürich' } } }] }, true, { done_reason: 'stop' }));
+        response.end(
+          line(
+            { content: '', tool_calls: [{ function: { name: 'lookup', arguments: { city: 'Zürich' } } }] },
+            true,
+            { done_reason: 'stop' },
+          ),
+        );
       },
     });
     const schema = { type: 'object', properties: { city: { type: 'string' } } };
-    const result = await client.chat({ ...hello, responseFormat: { type: 'json_schema', jsonSchema: { name: 'x', schema } } });
-    expect(result.toolCalls).toEqual([{ id: 'call_0', type: 'function', function: { name: 'lookup', arguments: '{"city":"Zürich"}' } }]);
+    const result = await client.chat({
+      ...hello,
+      responseFormat: { type: 'json_schema', jsonSchema: { name: 'x', schema } },
+    });
+    expect(result.toolCalls).toEqual([
+      { id: 'call_0', type: 'function', function: { name: 'lookup', arguments: '{"city":"Zürich"}' } },
+    ]);
     expect(result.finishReason).toBe('tool_calls');
     expect(server.requests[0]?.json).toMatchObject({ stream: false, format: schema });
   });
@@ -92,27 +125,58 @@ describe('Ollama native API', () => {
       chat: async (_request, response) => {
         calls += 1;
         if (calls === 1) {
-          sendJson(response, 404, errorBodies.ollama("model 'nemotron-3-nano:30b' not found, try pulling it first"));
+          sendJson(
+            response,
+            404,
+            errorBodies.ollama("model 'nemotron-3-nano:30b' not found, try pulling it first"),
+          );
           return;
         }
         response.writeHead(200, { 'content-type': 'application/x-ndjson' });
-        await writePieces(response, calls === 2 ? [line({ content: 'a' }), `${JSON.stringify(errorBodies.ollama('llama runner process has terminated'))}\n`] : [line({ content: 'a' })]);
+        await writePieces(
+          response,
+          calls === 2
+            ? [
+                line({ content: 'a' }),
+                `${JSON.stringify(errorBodies.ollama('llama runner process has terminated'))}\n`,
+              ]
+            : [line({ content: 'a' })],
+        );
         response.end();
       },
     });
     const notFound = await client.chat(hello).catch((error: unknown) => error);
     expect(notFound).toBeInstanceOf(NemotronError);
-    expect(notFound).toMatchObject({ code: 'HTTP_ERROR', status: 404, serverMessage: "model 'nemotron-3-nano:30b' not found, try pulling it first" });
-    await expect((await client.chatStream(hello)).collect()).rejects.toMatchObject({ code: 'STREAM_ERROR', serverMessage: 'llama runner process has terminated' });
-    await expect((await client.chatStream(hello)).collect()).rejects.toMatchObject({ code: 'STREAM_INTERRUPTED' });
+    expect(notFound).toMatchObject({
+      code: 'HTTP_ERROR',
+      status: 404,
+      serverMessage: "model 'nemotron-3-nano:30b' not found, try pulling it first",
+    });
+    await expect((await client.chatStream(hello)).collect()).rejects.toMatchObject({
+      code: 'STREAM_ERROR',
+      serverMessage: 'llama runner process has terminated',
+    });
+    await expect((await client.chatStream(hello)).collect()).rejects.toMatchObject({
+      code: 'STREAM_INTERRUPTED',
+    });
   });
 
   it('lists tags, embeds through /api/embed and checks health through /api/version', async () => {
     const { server, client } = await ollama({ models: ['nemotron-3-nano:30b', 'nemotron-mini:4b'] });
-    expect((await client.listModels()).map((model) => model.id)).toEqual(['nemotron-3-nano:30b', 'nemotron-mini:4b']);
-    expect(await client.embed({ model: 'nomic-embed-text', input: 'x' })).toMatchObject({ embeddings: [[0.1, 0.2]], promptTokens: 4 });
+    expect((await client.listModels()).map((model) => model.id)).toEqual([
+      'nemotron-3-nano:30b',
+      'nemotron-mini:4b',
+    ]);
+    expect(await client.embed({ model: 'nomic-embed-text', input: 'x' })).toMatchObject({
+      embeddings: [[0.1, 0.2]],
+      promptTokens: 4,
+    });
     expect(await client.health()).toMatchObject({ ready: true });
-    expect(server.requests.map((request) => request.path)).toEqual(['/api/tags', '/api/embed', '/api/version']);
+    expect(server.requests.map((request) => request.path)).toEqual([
+      '/api/tags',
+      '/api/embed',
+      '/api/version',
+    ]);
   });
 
   it('also speaks Ollama’s OpenAI-compatible /v1', async () => {

@@ -9,7 +9,10 @@ import { startNimServer } from './testing/flavour-servers.js';
 import { type LoopbackServer, startLoopbackServer } from './testing/loopback-server.js';
 import { chatCompletionBody, errorBodies, sendJson } from './testing/wire-format.js';
 
-const hello = { model: 'nvidia/nemotron-3-super-120b-a12b', messages: [{ role: 'user' as const, content: 'Hi' }] };
+const hello = {
+  model: 'nvidia/nemotron-3-super-120b-a12b',
+  messages: [{ role: 'user' as const, content: 'Hi' }],
+};
 const secret = 'nvapi-SECRET-0123456789abcdef';
 
 let servers: LoopbackServer[] = [];
@@ -44,7 +47,12 @@ describe('API keys come from the environment only', () => {
   it('sends the key from the named variable as a bearer token (legitimate use)', async () => {
     const server = await startNimServer();
     servers.push(server);
-    const client = track(new NemotronClient({ profile: nvidiaApiProfile({ baseUrl: `${server.origin}/v1` }), environment: { NVIDIA_API_KEY: secret } }));
+    const client = track(
+      new NemotronClient({
+        profile: nvidiaApiProfile({ baseUrl: `${server.origin}/v1` }),
+        environment: { NVIDIA_API_KEY: secret },
+      }),
+    );
     await client.chat(hello);
     expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${secret}`);
   });
@@ -52,7 +60,12 @@ describe('API keys come from the environment only', () => {
   it('fails with MISSING_API_KEY before sending anything when the variable is empty', async () => {
     const server = await startNimServer();
     servers.push(server);
-    const client = track(new NemotronClient({ profile: nvidiaApiProfile({ baseUrl: `${server.origin}/v1` }), environment: { NVIDIA_API_KEY: '  ' } }));
+    const client = track(
+      new NemotronClient({
+        profile: nvidiaApiProfile({ baseUrl: `${server.origin}/v1` }),
+        environment: { NVIDIA_API_KEY: '  ' },
+      }),
+    );
     const error = await failure(client.chat(hello));
     expect(error.code).toBe('MISSING_API_KEY');
     expect(error.message).toContain('NVIDIA_API_KEY');
@@ -60,17 +73,21 @@ describe('API keys come from the environment only', () => {
   });
 
   it('refuses a key passed as an authorization header option', () => {
-    expect(() => new NemotronClient({ profile: nimProfile(), headers: { Authorization: `Bearer ${secret}` } })).toThrow(
-      expect.objectContaining({ code: 'INVALID_OPTION' }),
-    );
-    expect(() => new NemotronClient({ profile: nimProfile({ baseUrl: `http://user:${secret}@127.0.0.1:8000/v1` }) })).toThrow(
-      expect.objectContaining({ code: 'INVALID_OPTION' }),
-    );
+    expect(
+      () => new NemotronClient({ profile: nimProfile(), headers: { Authorization: `Bearer ${secret}` } }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(
+      () =>
+        new NemotronClient({ profile: nimProfile({ baseUrl: `http://user:${secret}@127.0.0.1:8000/v1` }) }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 
   it('refuses to send a key over plain HTTP to a non-loopback host (checked before connecting)', async () => {
     const client = track(
-      new NemotronClient({ profile: vllmProfile({ baseUrl: 'http://10.255.255.1:8000/v1', apiKeyEnv: 'VLLM_KEY' }), environment: { VLLM_KEY: secret } }),
+      new NemotronClient({
+        profile: vllmProfile({ baseUrl: 'http://10.255.255.1:8000/v1', apiKeyEnv: 'VLLM_KEY' }),
+        environment: { VLLM_KEY: secret },
+      }),
     );
     const error = await failure(client.chat(hello));
     expect(error.code).toBe('INSECURE_TRANSPORT');
@@ -79,10 +96,17 @@ describe('API keys come from the environment only', () => {
 
   it('never puts the key in errors, even when the server echoes the Authorization header back', async () => {
     const server = await startLoopbackServer((request, response) => {
-      sendJson(response, 401, errorBodies.openAi(`invalid key ${String(request.headers.authorization)}`), { 'x-request-id': 'echo' });
+      sendJson(response, 401, errorBodies.openAi(`invalid key ${String(request.headers.authorization)}`), {
+        'x-request-id': 'echo',
+      });
     });
     servers.push(server);
-    const client = track(new NemotronClient({ profile: nvidiaApiProfile({ baseUrl: `${server.origin}/v1` }), environment: { NVIDIA_API_KEY: secret } }));
+    const client = track(
+      new NemotronClient({
+        profile: nvidiaApiProfile({ baseUrl: `${server.origin}/v1` }),
+        environment: { NVIDIA_API_KEY: secret },
+      }),
+    );
     const error = await failure(client.chat(hello));
     expect(error).toMatchObject({ code: 'HTTP_ERROR', status: 401, requestId: 'echo' });
     expect(everythingAbout(error)).not.toContain(secret);
@@ -92,10 +116,17 @@ describe('API keys come from the environment only', () => {
   it('blanks the key out of an error the server reports inside a stream', async () => {
     const server = await startLoopbackServer((request, response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.end(`data: ${JSON.stringify(errorBodies.vllm(`bad token ${String(request.headers.authorization)}`, 401))}\n\n`);
+      response.end(
+        `data: ${JSON.stringify(errorBodies.vllm(`bad token ${String(request.headers.authorization)}`, 401))}\n\n`,
+      );
     });
     servers.push(server);
-    const client = track(new NemotronClient({ profile: nvidiaApiProfile({ baseUrl: `${server.origin}/v1` }), environment: { NVIDIA_API_KEY: secret } }));
+    const client = track(
+      new NemotronClient({
+        profile: nvidiaApiProfile({ baseUrl: `${server.origin}/v1` }),
+        environment: { NVIDIA_API_KEY: secret },
+      }),
+    );
     const error = await failure((await client.chatStream(hello)).collect());
     expect(error.code).toBe('STREAM_ERROR');
     expect(everythingAbout(error)).not.toContain(secret);
@@ -109,7 +140,12 @@ describe('API keys come from the environment only', () => {
       response.end();
     });
     servers.push(redirecting);
-    const client = track(new NemotronClient({ profile: nvidiaApiProfile({ baseUrl: `${redirecting.origin}/v1` }), environment: { NVIDIA_API_KEY: secret } }));
+    const client = track(
+      new NemotronClient({
+        profile: nvidiaApiProfile({ baseUrl: `${redirecting.origin}/v1` }),
+        environment: { NVIDIA_API_KEY: secret },
+      }),
+    );
     expect(await failure(client.chat(hello))).toMatchObject({ code: 'HTTP_ERROR', status: 307 });
     expect(elsewhere.requests).toHaveLength(0);
   });
@@ -119,23 +155,37 @@ describe('structured output', () => {
   const schema = z.object({ city: z.string(), population: z.number().int() });
 
   it('sends the zod schema as JSON Schema and returns the validated value', async () => {
-    const server = await startNimServer({ chat: (_request, response) => sendJson(response, 200, chatCompletionBody({ content: '{"city":"Zürich","population":421878}' })) });
+    const server = await startNimServer({
+      chat: (_request, response) =>
+        sendJson(response, 200, chatCompletionBody({ content: '{"city":"Zürich","population":421878}' })),
+    });
     servers.push(server);
     const client = track(new NemotronClient({ profile: nimProfile({ baseUrl: `${server.origin}/v1` }) }));
     const { value } = await client.chatStructured(hello, schema, { schemaName: 'city' });
     expect(value).toEqual({ city: 'Zürich', population: 421878 });
     expect(server.requests[0]?.json).toMatchObject({
-      response_format: { type: 'json_schema', json_schema: { name: 'city', strict: true, schema: { type: 'object', required: ['city', 'population'] } } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: {
+          name: 'city',
+          strict: true,
+          schema: { type: 'object', required: ['city', 'population'] },
+        },
+      },
     });
   });
 
   it('rejects an answer that is not JSON or does not match the schema', async () => {
     const answers = ['Sure! Here is the JSON: {', '{"city":"Zürich","population":"many"}'];
     let next = 0;
-    const server = await startNimServer({ chat: (_request, response) => sendJson(response, 200, chatCompletionBody({ content: answers[next++] })) });
+    const server = await startNimServer({
+      chat: (_request, response) => sendJson(response, 200, chatCompletionBody({ content: answers[next++] })),
+    });
     servers.push(server);
     const client = track(new NemotronClient({ profile: nimProfile({ baseUrl: `${server.origin}/v1` }) }));
-    expect(await failure(client.chatStructured(hello, schema))).toMatchObject({ code: 'INVALID_JSON_OUTPUT' });
+    expect(await failure(client.chatStructured(hello, schema))).toMatchObject({
+      code: 'INVALID_JSON_OUTPUT',
+    });
     const mismatch = await failure(client.chatStructured(hello, schema));
     expect(mismatch.code).toBe('INVALID_JSON_OUTPUT');
     expect(mismatch.message).toMatch(/population/);

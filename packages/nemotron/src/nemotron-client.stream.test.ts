@@ -7,8 +7,14 @@ import { delay, type LoopbackServer, splitBytes, writePieces } from './testing/l
 import { errorBodies, sendJson, sseChunk, sseDone, startSse } from './testing/wire-format.js';
 import type { ChatStreamEvent } from './types.js';
 
-const fast = { retry: { baseDelayMs: 1, maxDelayMs: 5 }, timeouts: { connectMs: 2000, headersMs: 5000, idleMs: 5000 } };
-const hello = { model: 'nvidia/nemotron-3-nano-30b-a3b', messages: [{ role: 'user' as const, content: 'Hi' }] };
+const fast = {
+  retry: { baseDelayMs: 1, maxDelayMs: 5 },
+  timeouts: { connectMs: 2000, headersMs: 5000, idleMs: 5000 },
+};
+const hello = {
+  model: 'nvidia/nemotron-3-nano-30b-a3b',
+  messages: [{ role: 'user' as const, content: 'Hi' }],
+};
 
 let servers: LoopbackServer[] = [];
 let clients: NemotronClient[] = [];
@@ -47,10 +53,27 @@ describe('NemotronClient.chatStream', () => {
   it('decodes a stream cut inside SSE lines and inside multi-byte UTF-8 characters, with keep-alives', async () => {
     const text = ['Grüße ', '— 世界 ', '🎉 done'];
     const wire = Buffer.from(
-      [': ping\n\n', sseChunk({ role: 'assistant', content: '' }), ...text.map((piece) => sseChunk({ content: piece })), ': ping\n\n', sseChunk({}, 'stop'), sseDone].join(''),
+      [
+        ': ping\n\n',
+        sseChunk({ role: 'assistant', content: '' }),
+        ...text.map((piece) => sseChunk({ content: piece })),
+        ': ping\n\n',
+        sseChunk({}, 'stop'),
+        sseDone,
+      ].join(''),
     );
     // Boundaries: inside "data:", inside the JSON, and inside each multi-byte character.
-    const offsets = [3, 20, wire.indexOf('ü') + 1, wire.indexOf('—') + 1, wire.indexOf('—') + 2, wire.indexOf('世') + 2, wire.indexOf('🎉') + 1, wire.indexOf('🎉') + 3, wire.length - 4];
+    const offsets = [
+      3,
+      20,
+      wire.indexOf('ü') + 1,
+      wire.indexOf('—') + 1,
+      wire.indexOf('—') + 2,
+      wire.indexOf('世') + 2,
+      wire.indexOf('🎉') + 1,
+      wire.indexOf('🎉') + 3,
+      wire.length - 4,
+    ];
     const { server, client } = await nim(async (_request, response) => {
       startSse(response, { 'x-request-id': 'stream-1' });
       await writePieces(response, splitBytes(wire, offsets));
@@ -70,8 +93,17 @@ describe('NemotronClient.chatStream', () => {
       const style = (request.json as { messages: { content: string }[] }).messages[0]?.content;
       const pieces =
         style === 'field'
-          ? [sseChunk({ reasoning_content: 'Think ' }), sseChunk({ reasoning_content: 'hard.' }), sseChunk({ content: 'Answer.' })]
-          : [sseChunk({ content: '<thi' }), sseChunk({ content: 'nk>Think ' }), sseChunk({ content: 'hard.</th' }), sseChunk({ content: 'ink>\n\nAnswer.' })];
+          ? [
+              sseChunk({ reasoning_content: 'Think ' }),
+              sseChunk({ reasoning_content: 'hard.' }),
+              sseChunk({ content: 'Answer.' }),
+            ]
+          : [
+              sseChunk({ content: '<thi' }),
+              sseChunk({ content: 'nk>Think ' }),
+              sseChunk({ content: 'hard.</th' }),
+              sseChunk({ content: 'ink>\n\nAnswer.' }),
+            ];
       await writePieces(response, [
         ...pieces,
         sseChunk({}, 'stop'),
@@ -81,12 +113,21 @@ describe('NemotronClient.chatStream', () => {
       response.end();
     });
     for (const style of ['field', 'tags']) {
-      const seen = await events(await client.chatStream({ ...hello, messages: [{ role: 'user', content: style }], includeUsage: true }));
+      const seen = await events(
+        await client.chatStream({
+          ...hello,
+          messages: [{ role: 'user', content: style }],
+          includeUsage: true,
+        }),
+      );
       const reasoning = seen.flatMap((event) => (event.type === 'reasoning' ? [event.text] : [])).join('');
       const content = seen.flatMap((event) => (event.type === 'content' ? [event.text] : [])).join('');
       expect({ reasoning, content }, style).toEqual({ reasoning: 'Think hard.', content: 'Answer.' });
       expect(seen.at(-2)).toEqual({ type: 'finish', finishReason: 'stop' });
-      expect(seen.at(-1)).toEqual({ type: 'usage', usage: { promptTokens: 3, completionTokens: 4, totalTokens: 7 } });
+      expect(seen.at(-1)).toEqual({
+        type: 'usage',
+        usage: { promptTokens: 3, completionTokens: 4, totalTokens: 7 },
+      });
     }
   });
 
@@ -94,9 +135,18 @@ describe('NemotronClient.chatStream', () => {
     const { client } = await nim(async (_request, response) => {
       startSse(response);
       await writePieces(response, [
-        sseChunk({ role: 'assistant', tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+        sseChunk({
+          role: 'assistant',
+          tool_calls: [
+            { index: 0, id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '' } },
+          ],
+        }),
         sseChunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
-        sseChunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '{"tz"' } }] }),
+        sseChunk({
+          tool_calls: [
+            { index: 1, id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '{"tz"' } },
+          ],
+        }),
         sseChunk({ tool_calls: [{ index: 0, function: { arguments: '"Zürich"}' } }] }),
         sseChunk({ tool_calls: [{ index: 1, function: { arguments: ':"CET"}' } }] }),
         sseChunk({}, 'tool_calls'),
@@ -134,7 +184,9 @@ describe('NemotronClient.chatStream', () => {
     );
     expect(error.code).toBe('IDLE_TIMEOUT');
     expect(seen).toEqual(['first']);
-    const headersError = await failure(client.chatStream({ ...hello, model: 'slow-headers' }, { timeouts, retry: { maxRetries: 0 } }));
+    const headersError = await failure(
+      client.chatStream({ ...hello, model: 'slow-headers' }, { timeouts, retry: { maxRetries: 0 } }),
+    );
     expect(headersError.code).toBe('HEADERS_TIMEOUT');
   });
 
@@ -158,13 +210,18 @@ describe('NemotronClient.chatStream', () => {
       await writePieces(response, [sseChunk({ content: 'cut' })]);
       response.end();
     });
-    expect(await failure((await client.chatStream(hello)).collect())).toMatchObject({ code: 'STREAM_INTERRUPTED' });
+    expect(await failure((await client.chatStream(hello)).collect())).toMatchObject({
+      code: 'STREAM_INTERRUPTED',
+    });
   });
 
   it('turns an error event inside the stream into STREAM_ERROR with the server message', async () => {
     const { client } = await nim(async (_request, response) => {
       startSse(response);
-      await writePieces(response, [sseChunk({ content: 'ok so far' }), `data: ${JSON.stringify(errorBodies.vllm('CUDA out of memory', 500))}\n\n`]);
+      await writePieces(response, [
+        sseChunk({ content: 'ok so far' }),
+        `data: ${JSON.stringify(errorBodies.vllm('CUDA out of memory', 500))}\n\n`,
+      ]);
       response.end();
     });
     const error = await failure((await client.chatStream(hello)).collect());
@@ -175,11 +232,16 @@ describe('NemotronClient.chatStream', () => {
     const { client } = await nim(async (request, response) => {
       startSse(response);
       const kind = (request.json as { model: string }).model;
-      const bad = kind === 'not-json' ? 'data: {"choices": [\n\n' : `data: ${JSON.stringify({ choices: [{ delta: { content: 7 } }] })}\n\n`;
+      const bad =
+        kind === 'not-json'
+          ? 'data: {"choices": [\n\n'
+          : `data: ${JSON.stringify({ choices: [{ delta: { content: 7 } }] })}\n\n`;
       await writePieces(response, [sseChunk({ content: 'x' }), bad, sseDone]);
       response.end();
     });
-    expect(await failure((await client.chatStream({ ...hello, model: 'not-json' })).collect())).toMatchObject({ code: 'MALFORMED_RESPONSE' });
+    expect(await failure((await client.chatStream({ ...hello, model: 'not-json' })).collect())).toMatchObject(
+      { code: 'MALFORMED_RESPONSE' },
+    );
     const wrongShape = await failure((await client.chatStream({ ...hello, model: 'wrong-shape' })).collect());
     expect(wrongShape.code).toBe('MALFORMED_RESPONSE');
     expect(wrongShape.message).toMatch(/choices\.0\.delta\.content/);

@@ -2,17 +2,35 @@ import { z } from 'zod';
 import { type EndpointProfile, parseBaseUrl, resolveApiKey } from './endpoint-profile.js';
 import { NemotronError } from './errors.js';
 import { defaultRetryPolicy, type RetryPolicy, resolveRetryPolicy } from './http/retry-policy.js';
-import { type HttpResponse, HttpTransport, headerValue, readBodyText, resolveTimeouts, type Timeouts } from './http/transport.js';
-import { ollamaEmbedSchema, ollamaTagsSchema } from './protocol/ollama-schemas.js';
+import {
+  type HttpResponse,
+  HttpTransport,
+  headerValue,
+  readBodyText,
+  resolveTimeouts,
+  type Timeouts,
+} from './http/transport.js';
+import { ollamaChatLineSchema, ollamaEmbedSchema, ollamaTagsSchema } from './protocol/ollama-schemas.js';
 import { chatCompletionSchema, embeddingsSchema, modelListSchema } from './protocol/openai-schemas.js';
-import { ollamaChatLineSchema } from './protocol/ollama-schemas.js';
-import { ollamaChatBody, ollamaEmbeddingBody, openAiChatBody, openAiEmbeddingBody } from './protocol/request-bodies.js';
+import {
+  ollamaChatBody,
+  ollamaEmbeddingBody,
+  openAiChatBody,
+  openAiEmbeddingBody,
+} from './protocol/request-bodies.js';
 import { planReasoning } from './reasoning/reasoning-switch.js';
 import { splitThinkContent } from './reasoning/think-splitter.js';
 import { ChatStream } from './stream/chat-stream.js';
 import { OllamaStreamDecoder } from './stream/ollama-stream-decoder.js';
 import { describeIssues, OpenAiStreamDecoder } from './stream/openai-stream-decoder.js';
-import type { ChatRequest, ChatResult, EmbeddingRequest, EmbeddingResult, ServerModel, ToolCall } from './types.js';
+import type {
+  ChatRequest,
+  ChatResult,
+  EmbeddingRequest,
+  EmbeddingResult,
+  ServerModel,
+  ToolCall,
+} from './types.js';
 
 /** Options of a {@link NemotronClient}. */
 export interface NemotronClientOptions {
@@ -114,7 +132,10 @@ export class NemotronClient {
     const headers = options.headers ?? {};
     for (const name of Object.keys(headers)) {
       if (['authorization', 'proxy-authorization', 'cookie'].includes(name.toLowerCase())) {
-        throw new NemotronError('INVALID_OPTION', `header "${name}" may not be set as an option; keys come from the environment (apiKeyEnv)`);
+        throw new NemotronError(
+          'INVALID_OPTION',
+          `header "${name}" may not be set as an option; keys come from the environment (apiKeyEnv)`,
+        );
       }
     }
     this.#headers = headers;
@@ -127,8 +148,14 @@ export class NemotronClient {
     const ollama = this.profile.protocol === 'ollama';
     const body = ollama ? ollamaChatBody(request, plan, false) : openAiChatBody(request, plan, false);
     const response = await this.#send('POST', ollama ? '/api/chat' : '/chat/completions', body, options);
-    const json = await this.#readJson(response, options, ollama ? 'POST /api/chat' : 'POST /chat/completions');
-    return ollama ? this.#ollamaResult(json, response.requestId, request.model) : this.#openAiResult(json, response.requestId);
+    const json = await this.#readJson(
+      response,
+      options,
+      ollama ? 'POST /api/chat' : 'POST /chat/completions',
+    );
+    return ollama
+      ? this.#ollamaResult(json, response.requestId, request.model)
+      : this.#openAiResult(json, response.requestId);
   }
 
   /**
@@ -140,7 +167,13 @@ export class NemotronClient {
     const ollama = this.profile.protocol === 'ollama';
     const body = ollama ? ollamaChatBody(request, plan, true) : openAiChatBody(request, plan, true);
     const path = ollama ? '/api/chat' : '/chat/completions';
-    const response = await this.#send('POST', path, body, options, ollama ? 'application/x-ndjson' : 'text/event-stream');
+    const response = await this.#send(
+      'POST',
+      path,
+      body,
+      options,
+      ollama ? 'application/x-ndjson' : 'text/event-stream',
+    );
     const key = this.#currentKey();
     const contentType = headerValue(response.headers, 'content-type') ?? '';
     if (!ollama && contentType.length > 0 && !contentType.includes('text/event-stream')) {
@@ -177,23 +210,37 @@ export class NemotronClient {
   ): Promise<StructuredResult<T>> {
     const jsonSchema = z.toJSONSchema(schema) as Record<string, unknown>;
     const result = await this.chat(
-      { ...request, responseFormat: { type: 'json_schema', jsonSchema: { name: options.schemaName ?? 'answer', schema: jsonSchema } } },
+      {
+        ...request,
+        responseFormat: {
+          type: 'json_schema',
+          jsonSchema: { name: options.schemaName ?? 'answer', schema: jsonSchema },
+        },
+      },
       options,
     );
     let parsed: unknown;
     try {
       parsed = JSON.parse(result.content);
     } catch {
-      throw new NemotronError('INVALID_JSON_OUTPUT', `the model's answer is not JSON: ${JSON.stringify(result.content.slice(0, 120))}`, {
-        requestId: result.requestId,
-      });
+      throw new NemotronError(
+        'INVALID_JSON_OUTPUT',
+        `the model's answer is not JSON: ${JSON.stringify(result.content.slice(0, 120))}`,
+        {
+          requestId: result.requestId,
+        },
+      );
     }
     const checked = schema.safeParse(parsed);
     if (!checked.success) {
-      throw new NemotronError('INVALID_JSON_OUTPUT', `the model's JSON does not match the schema (${describeIssues(checked.error)})`, {
-        requestId: result.requestId,
-        cause: checked.error,
-      });
+      throw new NemotronError(
+        'INVALID_JSON_OUTPUT',
+        `the model's JSON does not match the schema (${describeIssues(checked.error)})`,
+        {
+          requestId: result.requestId,
+          cause: checked.error,
+        },
+      );
     }
     return { value: checked.data, result };
   }
@@ -202,24 +249,59 @@ export class NemotronClient {
   async embed(request: EmbeddingRequest, options: CallOptions = {}): Promise<EmbeddingResult> {
     if (this.profile.protocol === 'ollama') {
       const response = await this.#send('POST', '/api/embed', ollamaEmbeddingBody(request), options);
-      const parsed = this.#validate(ollamaEmbedSchema, await this.#readJson(response, options, 'POST /api/embed'), 'POST /api/embed', response);
-      return { model: parsed.model || request.model, embeddings: parsed.embeddings, promptTokens: parsed.prompt_eval_count };
+      const parsed = this.#validate(
+        ollamaEmbedSchema,
+        await this.#readJson(response, options, 'POST /api/embed'),
+        'POST /api/embed',
+        response,
+      );
+      return {
+        model: parsed.model || request.model,
+        embeddings: parsed.embeddings,
+        promptTokens: parsed.prompt_eval_count,
+      };
     }
     const response = await this.#send('POST', '/embeddings', openAiEmbeddingBody(request), options);
-    const parsed = this.#validate(embeddingsSchema, await this.#readJson(response, options, 'POST /embeddings'), 'POST /embeddings', response);
-    const ordered = [...parsed.data].sort((left, right) => left.index - right.index).map((item) => item.embedding);
-    return { model: parsed.model || request.model, embeddings: ordered, promptTokens: parsed.usage?.prompt_tokens };
+    const parsed = this.#validate(
+      embeddingsSchema,
+      await this.#readJson(response, options, 'POST /embeddings'),
+      'POST /embeddings',
+      response,
+    );
+    const ordered = [...parsed.data]
+      .sort((left, right) => left.index - right.index)
+      .map((item) => item.embedding);
+    return {
+      model: parsed.model || request.model,
+      embeddings: ordered,
+      promptTokens: parsed.usage?.prompt_tokens,
+    };
   }
 
   /** Models the server offers (`GET /models`, or Ollama's `GET /api/tags`). */
   async listModels(options: CallOptions = {}): Promise<ServerModel[]> {
     if (this.profile.protocol === 'ollama') {
       const response = await this.#send('GET', '/api/tags', undefined, options);
-      const parsed = this.#validate(ollamaTagsSchema, await this.#readJson(response, options, 'GET /api/tags'), 'GET /api/tags', response);
-      return parsed.models.map((model) => ({ id: model.name, ownedBy: undefined, contextWindow: undefined, sizeBytes: model.size }));
+      const parsed = this.#validate(
+        ollamaTagsSchema,
+        await this.#readJson(response, options, 'GET /api/tags'),
+        'GET /api/tags',
+        response,
+      );
+      return parsed.models.map((model) => ({
+        id: model.name,
+        ownedBy: undefined,
+        contextWindow: undefined,
+        sizeBytes: model.size,
+      }));
     }
     const response = await this.#send('GET', '/models', undefined, options);
-    const parsed = this.#validate(modelListSchema, await this.#readJson(response, options, 'GET /models'), 'GET /models', response);
+    const parsed = this.#validate(
+      modelListSchema,
+      await this.#readJson(response, options, 'GET /models'),
+      'GET /models',
+      response,
+    );
     return parsed.data.map((model) => ({
       id: model.id,
       ownedBy: model.owned_by ?? undefined,
@@ -238,12 +320,32 @@ export class NemotronClient {
     const path = this.#healthPath();
     const elapsed = (): number => Math.round(performance.now() - started);
     try {
-      const response = await this.#send('GET', path.relative, undefined, { ...options, retry: { maxRetries: 0 } }, undefined, path.fromOrigin);
+      const response = await this.#send(
+        'GET',
+        path.relative,
+        undefined,
+        { ...options, retry: { maxRetries: 0 } },
+        undefined,
+        path.fromOrigin,
+      );
       await readBodyText(response, options.signal, path.relative).catch(() => '');
-      return { ready: true, status: response.status, code: undefined, detail: `${path.relative} answered ${response.status}`, latencyMs: elapsed() };
+      return {
+        ready: true,
+        status: response.status,
+        code: undefined,
+        detail: `${path.relative} answered ${response.status}`,
+        latencyMs: elapsed(),
+      };
     } catch (error) {
-      const failure = error instanceof NemotronError ? error : new NemotronError('CONNECTION_FAILED', String(error));
-      return { ready: false, status: failure.status, code: failure.code, detail: failure.message, latencyMs: elapsed() };
+      const failure =
+        error instanceof NemotronError ? error : new NemotronError('CONNECTION_FAILED', String(error));
+      return {
+        ready: false,
+        status: failure.status,
+        code: failure.code,
+        detail: failure.message,
+        latencyMs: elapsed(),
+      };
     }
   }
 
@@ -285,7 +387,8 @@ export class NemotronClient {
     const headers: Record<string, string> = { ...this.#headers, accept, 'user-agent': userAgent };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (key !== undefined) headers.authorization = `Bearer ${key}`;
-    const retry = options.retry === undefined ? this.#retry : resolveRetryPolicy({ ...this.#retry, ...options.retry });
+    const retry =
+      options.retry === undefined ? this.#retry : resolveRetryPolicy({ ...this.#retry, ...options.retry });
     return this.#transport.send(
       {
         method,
@@ -294,7 +397,8 @@ export class NemotronClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: options.signal,
         secrets: key === undefined ? [] : [key],
-        timeouts: options.timeouts === undefined ? this.#timeouts : resolveTimeouts(options.timeouts, this.#timeouts),
+        timeouts:
+          options.timeouts === undefined ? this.#timeouts : resolveTimeouts(options.timeouts, this.#timeouts),
       },
       retry ?? defaultRetryPolicy,
     );
@@ -305,21 +409,29 @@ export class NemotronClient {
     try {
       return JSON.parse(text);
     } catch {
-      throw new NemotronError('MALFORMED_RESPONSE', `${target}: the server's answer is not JSON: ${JSON.stringify(text.slice(0, 120))}`, {
-        status: response.status,
-        requestId: response.requestId,
-      });
+      throw new NemotronError(
+        'MALFORMED_RESPONSE',
+        `${target}: the server's answer is not JSON: ${JSON.stringify(text.slice(0, 120))}`,
+        {
+          status: response.status,
+          requestId: response.requestId,
+        },
+      );
     }
   }
 
   #validate<T>(schema: z.ZodType<T>, json: unknown, target: string, response: HttpResponse): T {
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new NemotronError('MALFORMED_RESPONSE', `${target}: the server's answer has the wrong shape (${describeIssues(parsed.error)})`, {
-        status: response.status,
-        requestId: response.requestId,
-        cause: parsed.error,
-      });
+      throw new NemotronError(
+        'MALFORMED_RESPONSE',
+        `${target}: the server's answer has the wrong shape (${describeIssues(parsed.error)})`,
+        {
+          status: response.status,
+          requestId: response.requestId,
+          cause: parsed.error,
+        },
+      );
     }
     return parsed.data;
   }
@@ -327,18 +439,26 @@ export class NemotronClient {
   #openAiResult(json: unknown, requestId: string | undefined): ChatResult {
     const parsed = chatCompletionSchema.safeParse(json);
     if (!parsed.success) {
-      throw new NemotronError('MALFORMED_RESPONSE', `POST /chat/completions: the server's answer has the wrong shape (${describeIssues(parsed.error)})`, {
-        requestId,
-        cause: parsed.error,
-      });
+      throw new NemotronError(
+        'MALFORMED_RESPONSE',
+        `POST /chat/completions: the server's answer has the wrong shape (${describeIssues(parsed.error)})`,
+        {
+          requestId,
+          cause: parsed.error,
+        },
+      );
     }
     const completion = parsed.data;
     const choice = completion.choices.find((candidate) => candidate.index === 0) ?? completion.choices[0];
-    if (choice === undefined) throw new NemotronError('MALFORMED_RESPONSE', 'POST /chat/completions: no choices', { requestId });
+    if (choice === undefined)
+      throw new NemotronError('MALFORMED_RESPONSE', 'POST /chat/completions: no choices', { requestId });
     const message = choice.message;
     const rawContent = message.content ?? '';
     const separateReasoning = message.reasoning_content ?? message.reasoning ?? '';
-    const split = separateReasoning.length === 0 && this.#splitThinkTags ? splitThinkContent(rawContent) : { reasoning: separateReasoning, content: rawContent };
+    const split =
+      separateReasoning.length === 0 && this.#splitThinkTags
+        ? splitThinkContent(rawContent)
+        : { reasoning: separateReasoning, content: rawContent };
     const toolCalls: ToolCall[] = (message.tool_calls ?? []).map((call, index) => ({
       id: call.id.length > 0 ? call.id : `call_${index}`,
       type: 'function',
@@ -367,15 +487,22 @@ export class NemotronClient {
   #ollamaResult(json: unknown, requestId: string | undefined, model: string): ChatResult {
     const parsed = ollamaChatLineSchema.safeParse(json);
     if (!parsed.success) {
-      throw new NemotronError('MALFORMED_RESPONSE', `POST /api/chat: the server's answer has the wrong shape (${describeIssues(parsed.error)})`, {
-        requestId,
-        cause: parsed.error,
-      });
+      throw new NemotronError(
+        'MALFORMED_RESPONSE',
+        `POST /api/chat: the server's answer has the wrong shape (${describeIssues(parsed.error)})`,
+        {
+          requestId,
+          cause: parsed.error,
+        },
+      );
     }
     const answer = parsed.data;
     const rawContent = answer.message?.content ?? '';
     const thinking = answer.message?.thinking ?? '';
-    const split = thinking.length === 0 && this.#splitThinkTags ? splitThinkContent(rawContent) : { reasoning: thinking, content: rawContent };
+    const split =
+      thinking.length === 0 && this.#splitThinkTags
+        ? splitThinkContent(rawContent)
+        : { reasoning: thinking, content: rawContent };
     const toolCalls: ToolCall[] = (answer.message?.tool_calls ?? []).map((call, index) => ({
       id: `call_${index}`,
       type: 'function',
@@ -394,7 +521,11 @@ export class NemotronClient {
       usage:
         promptTokens === undefined && completionTokens === undefined
           ? undefined
-          : { promptTokens: promptTokens ?? 0, completionTokens: completionTokens ?? 0, totalTokens: (promptTokens ?? 0) + (completionTokens ?? 0) },
+          : {
+              promptTokens: promptTokens ?? 0,
+              completionTokens: completionTokens ?? 0,
+              totalTokens: (promptTokens ?? 0) + (completionTokens ?? 0),
+            },
       requestId,
     };
   }

@@ -38,7 +38,11 @@ export interface ToolDefinition {
 }
 
 /** Which tool the model must (or may) call. */
-export type ToolChoice = 'auto' | 'none' | 'required' | { readonly type: 'function'; readonly function: { readonly name: string } };
+export type ToolChoice =
+  | 'auto'
+  | 'none'
+  | 'required'
+  | { readonly type: 'function'; readonly function: { readonly name: string } };
 
 /** Constrains the answer's format: free text, any JSON object, or JSON valid for a schema. */
 export type ResponseFormat =

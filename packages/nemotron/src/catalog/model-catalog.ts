@@ -43,7 +43,13 @@ export interface CatalogEntry {
 const entries: readonly CatalogEntry[] = [
   {
     id: 'nvidia/nemotron-3-super-120b-a12b',
-    aliases: ['nvidia/nvidia-nemotron-3-super-120b-a12b-bf16', 'nvidia/nvidia-nemotron-3-super-120b-a12b-fp8', 'nvidia/nemotron-3-super', 'nemotron-3-super', 'nemotron-3-super:120b'],
+    aliases: [
+      'nvidia/nvidia-nemotron-3-super-120b-a12b-bf16',
+      'nvidia/nvidia-nemotron-3-super-120b-a12b-fp8',
+      'nvidia/nemotron-3-super',
+      'nemotron-3-super',
+      'nemotron-3-super:120b',
+    ],
     displayName: 'Nemotron 3 Super 120B-A12B',
     family: 'nemotron-3',
     kind: 'chat',
@@ -58,7 +64,13 @@ const entries: readonly CatalogEntry[] = [
   },
   {
     id: 'nvidia/nemotron-3-nano-30b-a3b',
-    aliases: ['nvidia/nvidia-nemotron-3-nano-30b-a3b-bf16', 'nvidia/nvidia-nemotron-3-nano-30b-a3b-fp8', 'nvidia/nemotron-3-nano', 'nemotron-3-nano', 'nemotron-3-nano:30b'],
+    aliases: [
+      'nvidia/nvidia-nemotron-3-nano-30b-a3b-bf16',
+      'nvidia/nvidia-nemotron-3-nano-30b-a3b-fp8',
+      'nvidia/nemotron-3-nano',
+      'nemotron-3-nano',
+      'nemotron-3-nano:30b',
+    ],
     displayName: 'Nemotron 3 Nano 30B-A3B',
     family: 'nemotron-3',
     kind: 'chat',
@@ -196,19 +208,23 @@ const entries: readonly CatalogEntry[] = [
 ];
 
 /** Every model the catalog knows, canonical ids first. */
-export const modelCatalog: readonly CatalogEntry[] = Object.freeze(entries.map((entry) => Object.freeze(entry)));
+export const modelCatalog: readonly CatalogEntry[] = Object.freeze(
+  entries.map((entry) => Object.freeze(entry)),
+);
 
 /** The model NVIDIA's hosted API and OpenShell default to. */
 export const defaultModelId = 'nvidia/nemotron-3-super-120b-a12b';
 
 function normalise(id: string): string {
-  return id
-    .trim()
-    .toLowerCase()
-    .replace(/:latest$/, '')
-    // Ollama quantisation tags: nemotron-3-nano:30b-q4_K_M -> nemotron-3-nano:30b
-    .replace(/(:[a-z0-9.]+)-(q\d[a-z0-9_]*|fp16|bf16|fp8)$/, '$1')
-    .replace(/[_]/g, '.');
+  return (
+    id
+      .trim()
+      .toLowerCase()
+      .replace(/:latest$/, '')
+      // Ollama quantisation tags: nemotron-3-nano:30b-q4_K_M -> nemotron-3-nano:30b
+      .replace(/(:[a-z0-9.]+)-(q\d[a-z0-9_]*|fp16|bf16|fp8)$/, '$1')
+      .replace(/[_]/g, '.')
+  );
 }
 
 const byName = new Map<string, CatalogEntry>();
@@ -258,7 +274,8 @@ export function selectModels(selection: ModelSelection = {}): CatalogEntry[] {
       (entry) =>
         (selection.kind === undefined || entry.kind === selection.kind) &&
         (selection.runsLocally === undefined || entry.runsLocally === selection.runsLocally) &&
-        (selection.maxGpuMemoryGb === undefined || entry.approximateGpuMemoryGb <= selection.maxGpuMemoryGb) &&
+        (selection.maxGpuMemoryGb === undefined ||
+          entry.approximateGpuMemoryGb <= selection.maxGpuMemoryGb) &&
         (selection.minContextWindow === undefined || entry.contextWindow >= selection.minContextWindow) &&
         (selection.supportsTools === undefined || entry.supportsTools === selection.supportsTools),
     )
@@ -266,16 +283,23 @@ export function selectModels(selection: ModelSelection = {}): CatalogEntry[] {
 }
 
 /** Result of {@link validateModelId}. */
-export type ModelValidation = { readonly ok: true; readonly value: CatalogEntry } | { readonly ok: false; readonly error: string };
+export type ModelValidation =
+  | { readonly ok: true; readonly value: CatalogEntry }
+  | { readonly ok: false; readonly error: string };
 
 /**
  * Checks that `id` names a catalog model of the wanted kind (and, when `local` is set, one that
  * can be self-hosted). The error names close matches, for a CLI to print as-is.
  */
-export function validateModelId(id: string, options: { kind?: 'chat' | 'embedding'; local?: boolean } = {}): ModelValidation {
+export function validateModelId(
+  id: string,
+  options: { kind?: 'chat' | 'embedding'; local?: boolean } = {},
+): ModelValidation {
   const entry = findModel(id);
   if (entry === undefined) {
-    const words = normalise(id).split(/[^a-z0-9.]+/).filter((word) => word.length > 2);
+    const words = normalise(id)
+      .split(/[^a-z0-9.]+/)
+      .filter((word) => word.length > 2);
     const close = modelCatalog
       .filter((candidate) => words.some((word) => candidate.id.includes(word)))
       .map((candidate) => candidate.id)
@@ -284,10 +308,16 @@ export function validateModelId(id: string, options: { kind?: 'chat' | 'embeddin
     return { ok: false, error: `unknown model "${id}"${hint}` };
   }
   if (options.kind !== undefined && entry.kind !== options.kind) {
-    return { ok: false, error: `model "${id}" is for ${entry.kind === 'chat' ? 'chat' : 'embeddings'}, not ${options.kind === 'chat' ? 'chat' : 'embeddings'}` };
+    return {
+      ok: false,
+      error: `model "${id}" is for ${entry.kind === 'chat' ? 'chat' : 'embeddings'}, not ${options.kind === 'chat' ? 'chat' : 'embeddings'}`,
+    };
   }
   if (options.local === true && !entry.runsLocally) {
-    return { ok: false, error: `model "${id}" needs about ${entry.approximateGpuMemoryGb} GB of GPU memory and is not practical to run locally` };
+    return {
+      ok: false,
+      error: `model "${id}" needs about ${entry.approximateGpuMemoryGb} GB of GPU memory and is not practical to run locally`,
+    };
   }
   return { ok: true, value: entry };
 }

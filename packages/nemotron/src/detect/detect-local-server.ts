@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { type EndpointProfile, nimProfile, ollamaProfile, openAiCompatibleProfile, parseBaseUrl, vllmProfile } from '../endpoint-profile.js';
+import {
+  type EndpointProfile,
+  nimProfile,
+  ollamaProfile,
+  openAiCompatibleProfile,
+  parseBaseUrl,
+  vllmProfile,
+} from '../endpoint-profile.js';
 import { NemotronError } from '../errors.js';
 import { HttpTransport, readBodyText } from '../http/transport.js';
 import { ollamaTagsSchema, ollamaVersionSchema } from '../protocol/ollama-schemas.js';
@@ -33,7 +40,9 @@ export interface DetectionOptions {
 const nimMetadataSchema = z
   .object({
     version: z.string().optional(),
-    modelInfo: z.array(z.object({ shortName: z.string().optional(), modelUrl: z.string().optional() })).optional(),
+    modelInfo: z
+      .array(z.object({ shortName: z.string().optional(), modelUrl: z.string().optional() }))
+      .optional(),
     assetInfo: z.array(z.unknown()).optional(),
     licenseInfo: z.unknown().optional(),
   })
@@ -45,7 +54,12 @@ const vllmVersionSchema = z.object({ version: z.string().min(1) });
 
 type Probe = { status: number; json: unknown } | undefined;
 
-async function probe(transport: HttpTransport, url: URL, timeoutMs: number, signal: AbortSignal | undefined): Promise<Probe> {
+async function probe(
+  transport: HttpTransport,
+  url: URL,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<Probe> {
   try {
     const response = await transport.send(
       {
@@ -94,9 +108,16 @@ async function detectAt(
   ]);
   const ollama = ollamaVersionSchema.safeParse(ollamaVersion?.json);
   if (ollamaVersion?.status === 200 && ollama.success) {
-    const tags = ollamaTagsSchema.safeParse((await probe(transport, at('/api/tags'), timeoutMs, signal))?.json);
+    const tags = ollamaTagsSchema.safeParse(
+      (await probe(transport, at('/api/tags'), timeoutMs, signal))?.json,
+    );
     const models = tags.success
-      ? tags.data.models.map((model) => ({ id: model.name, ownedBy: undefined, contextWindow: undefined, sizeBytes: model.size }))
+      ? tags.data.models.map((model) => ({
+          id: model.name,
+          ownedBy: undefined,
+          contextWindow: undefined,
+          sizeBytes: model.size,
+        }))
       : [];
     return { flavour: 'ollama', origin, version: ollama.data.version, ready: true, models };
   }
@@ -122,11 +143,23 @@ async function detectAt(
       probe(transport, at('/health'), timeoutMs, signal),
       probe(transport, at('/v1/models'), timeoutMs, signal),
     ]);
-    return { flavour: 'vllm', origin, version: vllm.data.version, ready: health?.status === 200, models: openAiModels(models) };
+    return {
+      flavour: 'vllm',
+      origin,
+      version: vllm.data.version,
+      ready: health?.status === 200,
+      models: openAiModels(models),
+    };
   }
   const models = await probe(transport, at('/v1/models'), timeoutMs, signal);
   if (models?.status === 200 && modelListSchema.safeParse(models.json).success) {
-    return { flavour: 'openai-compatible', origin, version: undefined, ready: true, models: openAiModels(models) };
+    return {
+      flavour: 'openai-compatible',
+      origin,
+      version: undefined,
+      ready: true,
+      models: openAiModels(models),
+    };
   }
   return undefined;
 }
@@ -145,7 +178,9 @@ export async function detectLocalServers(options: DetectionOptions = {}): Promis
   const origins = candidates.map((candidate) => parseBaseUrl(candidate).origin);
   const transport = new HttpTransport(timeoutMs);
   try {
-    const found = await Promise.all(origins.map((origin) => detectAt(transport, origin, timeoutMs, options.signal)));
+    const found = await Promise.all(
+      origins.map((origin) => detectAt(transport, origin, timeoutMs, options.signal)),
+    );
     return found.filter((server): server is DetectedServer => server !== undefined);
   } finally {
     await transport.close();

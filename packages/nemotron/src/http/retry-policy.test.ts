@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { NemotronError } from '../errors.js';
-import { backoffDelay, defaultRetryPolicy, isRetryableStatus, parseRetryAfter, resolveRetryPolicy, sleep } from './retry-policy.js';
+import {
+  backoffDelay,
+  defaultRetryPolicy,
+  isRetryableStatus,
+  parseRetryAfter,
+  resolveRetryPolicy,
+  sleep,
+} from './retry-policy.js';
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-11-30T05:00:00Z');

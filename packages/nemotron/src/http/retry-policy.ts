@@ -24,7 +24,9 @@ export const defaultRetryPolicy: RetryPolicy = {
 };
 
 /** A parse result: the value, or why there is none. */
-export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+export type ParseResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: string };
 
 /**
  * Parses a `Retry-After` header (RFC 9110 §10.2.3): either delay-seconds or an HTTP-date.
@@ -35,7 +37,10 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return { ok: true, value: Number(trimmed) * 1000 };
   if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(trimmed)) {
-    return { ok: false, error: `Retry-After is neither seconds nor an IMF-fixdate HTTP-date: "${trimmed.slice(0, 60)}"` };
+    return {
+      ok: false,
+      error: `Retry-After is neither seconds nor an IMF-fixdate HTTP-date: "${trimmed.slice(0, 60)}"`,
+    };
   }
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return { ok: false, error: `Retry-After date is not a valid date: "${trimmed}"` };
@@ -61,11 +66,17 @@ export function resolveRetryPolicy(partial: Partial<RetryPolicy> | undefined): R
   const policy = { ...defaultRetryPolicy, ...partial };
   for (const [name, value] of Object.entries(policy)) {
     if (!Number.isFinite(value) || value < 0) {
-      throw new NemotronError('INVALID_OPTION', `retry.${name} must be a finite number >= 0, got ${String(value)}`);
+      throw new NemotronError(
+        'INVALID_OPTION',
+        `retry.${name} must be a finite number >= 0, got ${String(value)}`,
+      );
     }
   }
   if (!Number.isInteger(policy.maxRetries)) {
-    throw new NemotronError('INVALID_OPTION', `retry.maxRetries must be an integer, got ${policy.maxRetries}`);
+    throw new NemotronError(
+      'INVALID_OPTION',
+      `retry.maxRetries must be an integer, got ${policy.maxRetries}`,
+    );
   }
   return policy;
 }
@@ -79,7 +90,11 @@ export function sleep(milliseconds: number, signal: AbortSignal | undefined): Pr
     }
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new NemotronError('ABORTED', 'the request was aborted while waiting to retry', { cause: signal?.reason }));
+      reject(
+        new NemotronError('ABORTED', 'the request was aborted while waiting to retry', {
+          cause: signal?.reason,
+        }),
+      );
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);

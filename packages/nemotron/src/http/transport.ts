@@ -22,11 +22,17 @@ export interface Timeouts {
 export const defaultTimeouts: Timeouts = { connectMs: 10_000, headersMs: 300_000, idleMs: 60_000 };
 
 /** Validates a partial timeouts object against the defaults; throws `INVALID_OPTION` on nonsense. */
-export function resolveTimeouts(partial: Partial<Timeouts> | undefined, base: Timeouts = defaultTimeouts): Timeouts {
+export function resolveTimeouts(
+  partial: Partial<Timeouts> | undefined,
+  base: Timeouts = defaultTimeouts,
+): Timeouts {
   const timeouts = { ...base, ...partial };
   for (const [name, value] of Object.entries(timeouts)) {
     if (!Number.isFinite(value) || value <= 0) {
-      throw new NemotronError('INVALID_OPTION', `timeouts.${name} must be a positive number of milliseconds, got ${String(value)}`);
+      throw new NemotronError(
+        'INVALID_OPTION',
+        `timeouts.${name} must be a positive number of milliseconds, got ${String(value)}`,
+      );
     }
   }
   return timeouts;
@@ -125,7 +131,11 @@ export class IdleWatchdog {
 }
 
 /** Reads a whole body as UTF-8 text, keeping its idle watchdog informed. */
-export async function readBodyText(response: HttpResponse, signal: AbortSignal | undefined, target: string): Promise<string> {
+export async function readBodyText(
+  response: HttpResponse,
+  signal: AbortSignal | undefined,
+  target: string,
+): Promise<string> {
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of response.body) {
@@ -141,7 +151,10 @@ export async function readBodyText(response: HttpResponse, signal: AbortSignal |
 }
 
 /** First value of a response header. */
-export function headerValue(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string | undefined {
+export function headerValue(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  name: string,
+): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -151,10 +164,18 @@ function requestIdOf(headers: Readonly<Record<string, string | string[] | undefi
 }
 
 const resetCodes = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CLOSED']);
-const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
+const unreachableCodes = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'EADDRNOTAVAIL',
+]);
 
 function errorCodeOf(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string')
+    return error.code;
   return undefined;
 }
 
@@ -170,7 +191,8 @@ export function mapTransportError(
 ): NemotronError {
   if (error instanceof NemotronError) return error;
   if (error instanceof Error && error.cause instanceof NemotronError) return error.cause;
-  if (signal?.aborted) return new NemotronError('ABORTED', `${target}: aborted by the caller`, { cause: error });
+  if (signal?.aborted)
+    return new NemotronError('ABORTED', `${target}: aborted by the caller`, { cause: error });
   const code = errorCodeOf(error);
   const detail = error instanceof Error ? error.message : String(error);
   let mapped: NemotronErrorCode;
@@ -278,10 +300,16 @@ export class HttpTransport {
       const retriesLeft = attempt <= policy.maxRetries;
       // Our own controller carries the precise timeouts; the caller's signal is combined with it.
       const attemptController = new AbortController();
-      const signal = exchange.signal === undefined ? attemptController.signal : AbortSignal.any([exchange.signal, attemptController.signal]);
+      const signal =
+        exchange.signal === undefined
+          ? attemptController.signal
+          : AbortSignal.any([exchange.signal, attemptController.signal]);
       const headersTimer = setTimeout(() => {
         attemptController.abort(
-          new NemotronError('HEADERS_TIMEOUT', `${target}: the server sent no response headers within ${exchange.timeouts.headersMs} ms (headers timeout)`),
+          new NemotronError(
+            'HEADERS_TIMEOUT',
+            `${target}: the server sent no response headers within ${exchange.timeouts.headersMs} ms (headers timeout)`,
+          ),
         );
       }, exchange.timeouts.headersMs);
       let response: Awaited<ReturnType<typeof undiciRequest>>;
@@ -307,17 +335,23 @@ export class HttpTransport {
           await sleep(backoffDelay(policy, attempt - 1), exchange.signal);
           continue;
         }
-        throw new NemotronError(mapped.code, attempt > 1 ? `${mapped.message} (after ${attempt} attempts)` : mapped.message, {
-          cause: mapped.cause,
-          attempts: attempt,
-        });
+        throw new NemotronError(
+          mapped.code,
+          attempt > 1 ? `${mapped.message} (after ${attempt} attempts)` : mapped.message,
+          {
+            cause: mapped.cause,
+            attempts: attempt,
+          },
+        );
       }
       clearTimeout(headersTimer);
       const headers = response.headers;
       const requestId = requestIdOf(headers);
       const status = response.statusCode;
       if (status >= 200 && status < 300) {
-        const watchdog = new IdleWatchdog(exchange.timeouts.idleMs, target, (error) => attemptController.abort(error));
+        const watchdog = new IdleWatchdog(exchange.timeouts.idleMs, target, (error) =>
+          attemptController.abort(error),
+        );
         response.body.once('close', () => watchdog.stop());
         return { status, headers, body: response.body, requestId, watchdog };
       }

@@ -20,9 +20,17 @@ function openAiMessage(message: ChatMessage): Record<string, unknown> {
 }
 
 /** The JSON body of an OpenAI-compatible `POST /chat/completions`. */
-export function openAiChatBody(request: ChatRequest, plan: ReasoningPlan, stream: boolean): Record<string, unknown> {
+export function openAiChatBody(
+  request: ChatRequest,
+  plan: ReasoningPlan,
+  stream: boolean,
+): Record<string, unknown> {
   checkChatRequest(request);
-  const body: Record<string, unknown> = { model: request.model, messages: plan.messages.map(openAiMessage), stream };
+  const body: Record<string, unknown> = {
+    model: request.model,
+    messages: plan.messages.map(openAiMessage),
+    stream,
+  };
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
@@ -36,7 +44,11 @@ export function openAiChatBody(request: ChatRequest, plan: ReasoningPlan, stream
       format.type === 'json_schema'
         ? {
             type: 'json_schema',
-            json_schema: { name: format.jsonSchema.name, schema: format.jsonSchema.schema, strict: format.jsonSchema.strict ?? true },
+            json_schema: {
+              name: format.jsonSchema.name,
+              schema: format.jsonSchema.schema,
+              strict: format.jsonSchema.strict ?? true,
+            },
           }
         : { type: format.type };
   }
@@ -51,9 +63,13 @@ function ollamaMessage(message: ChatMessage): Record<string, unknown> {
     wire.tool_calls = message.toolCalls.map((call) => {
       let argumentsObject: unknown;
       try {
-        argumentsObject = call.function.arguments.trim().length === 0 ? {} : JSON.parse(call.function.arguments);
+        argumentsObject =
+          call.function.arguments.trim().length === 0 ? {} : JSON.parse(call.function.arguments);
       } catch {
-        throw new NemotronError('INVALID_OPTION', `tool call ${call.id} has arguments that are not JSON; Ollama needs an object`);
+        throw new NemotronError(
+          'INVALID_OPTION',
+          `tool call ${call.id} has arguments that are not JSON; Ollama needs an object`,
+        );
       }
       return { function: { name: call.function.name, arguments: argumentsObject } };
     });
@@ -63,9 +79,17 @@ function ollamaMessage(message: ChatMessage): Record<string, unknown> {
 }
 
 /** The JSON body of Ollama's native `POST /api/chat`. */
-export function ollamaChatBody(request: ChatRequest, plan: ReasoningPlan, stream: boolean): Record<string, unknown> {
+export function ollamaChatBody(
+  request: ChatRequest,
+  plan: ReasoningPlan,
+  stream: boolean,
+): Record<string, unknown> {
   checkChatRequest(request);
-  const body: Record<string, unknown> = { model: request.model, messages: plan.messages.map(ollamaMessage), stream };
+  const body: Record<string, unknown> = {
+    model: request.model,
+    messages: plan.messages.map(ollamaMessage),
+    stream,
+  };
   const options: Record<string, unknown> = {};
   if (request.temperature !== undefined) options.temperature = request.temperature;
   if (request.topP !== undefined) options.top_p = request.topP;

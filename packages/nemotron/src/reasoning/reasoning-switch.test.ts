@@ -5,7 +5,10 @@ import { planReasoning } from './reasoning-switch.js';
 const ask = (model: string, reasoning: ChatRequest['reasoning'], system?: string): ChatRequest => ({
   model,
   reasoning,
-  messages: [...(system === undefined ? [] : [{ role: 'system' as const, content: system }]), { role: 'user', content: 'Hi' }],
+  messages: [
+    ...(system === undefined ? [] : [{ role: 'system' as const, content: system }]),
+    { role: 'user', content: 'Hi' },
+  ],
 });
 
 describe('planReasoning', () => {
@@ -14,17 +17,24 @@ describe('planReasoning', () => {
       role: 'system',
       content: 'detailed thinking on',
     });
-    expect(planReasoning(ask('nvidia/llama-3.1-nemotron-nano-8b-v1', false, 'Be brief.')).messages[0]).toEqual({
+    expect(
+      planReasoning(ask('nvidia/llama-3.1-nemotron-nano-8b-v1', false, 'Be brief.')).messages[0],
+    ).toEqual({
       role: 'system',
       content: 'detailed thinking off\nBe brief.',
     });
   });
 
   it('Llama-Nemotron v1.5 and Nano 2: /think or /no_think, replacing a directive the caller wrote', () => {
-    const plan = planReasoning(ask('nvidia/llama-3.3-nemotron-super-49b-v1.5', false, '/think You are terse.'));
+    const plan = planReasoning(
+      ask('nvidia/llama-3.3-nemotron-super-49b-v1.5', false, '/think You are terse.'),
+    );
     expect(plan.messages[0]).toEqual({ role: 'system', content: '/no_think\nYou are terse.' });
     expect(plan.chatTemplateKwargs).toBeUndefined();
-    expect(planReasoning(ask('nvidia/nvidia-nemotron-nano-9b-v2', true)).messages[0]).toEqual({ role: 'system', content: '/think' });
+    expect(planReasoning(ask('nvidia/nvidia-nemotron-nano-9b-v2', true)).messages[0]).toEqual({
+      role: 'system',
+      content: '/think',
+    });
   });
 
   it('Nemotron 3: chat_template_kwargs.enable_thinking (and low_effort on Super), messages untouched', () => {
@@ -45,9 +55,18 @@ describe('planReasoning', () => {
   });
 
   it('refuses to guess for unknown models and impossible modes', () => {
-    expect(() => planReasoning(ask('some/other-model', true))).toThrow(expect.objectContaining({ code: 'UNKNOWN_MODEL' }));
-    expect(planReasoning({ ...ask('some/other-model', true), reasoningControl: 'think-prompt' }).messages[0]?.content).toBe('/think');
-    expect(() => planReasoning(ask('nvidia/nemotron-3-nano-30b-a3b', 'low'))).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
-    expect(() => planReasoning(ask('nvidia/nv-embedqa-e5-v5', true))).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => planReasoning(ask('some/other-model', true))).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_MODEL' }),
+    );
+    expect(
+      planReasoning({ ...ask('some/other-model', true), reasoningControl: 'think-prompt' }).messages[0]
+        ?.content,
+    ).toBe('/think');
+    expect(() => planReasoning(ask('nvidia/nemotron-3-nano-30b-a3b', 'low'))).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
+    expect(() => planReasoning(ask('nvidia/nv-embedqa-e5-v5', true))).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
   });
 });

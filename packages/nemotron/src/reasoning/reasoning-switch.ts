@@ -37,7 +37,11 @@ function withSystemDirective(messages: readonly ChatMessage[], directive: string
  * `UNKNOWN_MODEL` error rather than a silent no-op.
  */
 export function planReasoning(request: ChatRequest): ReasoningPlan {
-  const unchanged: ReasoningPlan = { messages: request.messages, chatTemplateKwargs: undefined, ollamaThink: undefined };
+  const unchanged: ReasoningPlan = {
+    messages: request.messages,
+    chatTemplateKwargs: undefined,
+    ollamaThink: undefined,
+  };
   if (request.reasoning === undefined) return unchanged;
   const entry = findModel(request.model);
   const control: ReasoningControl | undefined = request.reasoningControl ?? entry?.reasoningControl;
@@ -51,7 +55,10 @@ export function planReasoning(request: ChatRequest): ReasoningPlan {
     throw new NemotronError('INVALID_OPTION', `model "${request.model}" has no low-effort reasoning mode`);
   }
   if (request.reasoning === 'low' && control !== 'chat-template-kwargs') {
-    throw new NemotronError('INVALID_OPTION', `low-effort reasoning needs a chat-template-kwargs model, not ${control}`);
+    throw new NemotronError(
+      'INVALID_OPTION',
+      `low-effort reasoning needs a chat-template-kwargs model, not ${control}`,
+    );
   }
   const enabled = request.reasoning !== false;
   switch (control) {
@@ -59,13 +66,22 @@ export function planReasoning(request: ChatRequest): ReasoningPlan {
       if (enabled) throw new NemotronError('INVALID_OPTION', `model "${request.model}" does not reason`);
       return unchanged;
     case 'detailed-thinking-prompt':
-      return { ...unchanged, messages: withSystemDirective(request.messages, `detailed thinking ${enabled ? 'on' : 'off'}`) };
+      return {
+        ...unchanged,
+        messages: withSystemDirective(request.messages, `detailed thinking ${enabled ? 'on' : 'off'}`),
+      };
     case 'think-prompt':
-      return { ...unchanged, messages: withSystemDirective(request.messages, enabled ? '/think' : '/no_think') };
+      return {
+        ...unchanged,
+        messages: withSystemDirective(request.messages, enabled ? '/think' : '/no_think'),
+      };
     case 'chat-template-kwargs':
       return {
         messages: request.messages,
-        chatTemplateKwargs: request.reasoning === 'low' ? { enable_thinking: true, low_effort: true } : { enable_thinking: enabled },
+        chatTemplateKwargs:
+          request.reasoning === 'low'
+            ? { enable_thinking: true, low_effort: true }
+            : { enable_thinking: enabled },
         ollamaThink: enabled,
       };
   }

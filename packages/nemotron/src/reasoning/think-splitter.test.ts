@@ -15,8 +15,12 @@ function streamSplit(pieces: string[]): { reasoning: string; content: string } {
 }
 
 describe('ThinkSplitter', () => {
-  const text = '\n<think>Let me think: 2 < 3 and </thin is not a tag.</think>\n\nThe answer is 4 <think>literal</think>.';
-  const expected = { reasoning: 'Let me think: 2 < 3 and </thin is not a tag.', content: 'The answer is 4 <think>literal</think>.' };
+  const text =
+    '\n<think>Let me think: 2 < 3 and </thin is not a tag.</think>\n\nThe answer is 4 <think>literal</think>.';
+  const expected = {
+    reasoning: 'Let me think: 2 < 3 and </thin is not a tag.',
+    content: 'The answer is 4 <think>literal</think>.',
+  };
 
   it('separates a leading think block from the answer', () => {
     expect(streamSplit([text])).toEqual(expected);
@@ -24,7 +28,9 @@ describe('ThinkSplitter', () => {
 
   it('gives the same split for a chunk boundary at every position (tags split across chunks)', () => {
     for (let index = 1; index < text.length; index += 1) {
-      expect(streamSplit([text.slice(0, index), text.slice(index)]), `boundary at ${index}`).toEqual(expected);
+      expect(streamSplit([text.slice(0, index), text.slice(index)]), `boundary at ${index}`).toEqual(
+        expected,
+      );
     }
   });
 
@@ -44,11 +50,17 @@ describe('ThinkSplitter', () => {
 
 describe('splitThinkContent', () => {
   it('splits a complete think block', () => {
-    expect(splitThinkContent('<think>why</think>\n\nbecause')).toEqual({ reasoning: 'why', content: 'because' });
+    expect(splitThinkContent('<think>why</think>\n\nbecause')).toEqual({
+      reasoning: 'why',
+      content: 'because',
+    });
   });
 
   it('splits the forced-open form (template opened <think>, answer has only </think>)', () => {
-    expect(splitThinkContent('reasoning here\n</think>\n\nanswer')).toEqual({ reasoning: 'reasoning here\n', content: 'answer' });
+    expect(splitThinkContent('reasoning here\n</think>\n\nanswer')).toEqual({
+      reasoning: 'reasoning here\n',
+      content: 'answer',
+    });
   });
 
   it('leaves plain answers alone', () => {

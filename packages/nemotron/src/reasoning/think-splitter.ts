@@ -31,7 +31,8 @@ export class ThinkSplitter {
   /** Feeds the next content fragment; returns the reasoning and answer text it releases. */
   push(fragment: string): SplitText {
     if (this.#state === 'content') return { reasoning: '', content: fragment };
-    if (this.#state === 'after-reasoning') return { reasoning: '', content: this.#skipLeadingSpace(fragment) };
+    if (this.#state === 'after-reasoning')
+      return { reasoning: '', content: this.#skipLeadingSpace(fragment) };
     let text = this.#pending + fragment;
     this.#pending = '';
     let reasoning = '';
@@ -101,7 +102,10 @@ export function splitThinkContent(text: string): SplitText {
   }
   const close = text.indexOf(CLOSE_TAG);
   if (close !== -1 && !text.slice(0, close).includes(OPEN_TAG)) {
-    return { reasoning: text.slice(0, close), content: text.slice(close + CLOSE_TAG.length).replace(/^\s+/, '') };
+    return {
+      reasoning: text.slice(0, close),
+      content: text.slice(close + CLOSE_TAG.length).replace(/^\s+/, ''),
+    };
   }
   return { reasoning: '', content: text };
 }

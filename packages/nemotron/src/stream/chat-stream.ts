@@ -71,7 +71,9 @@ export class ChatStream implements AsyncIterableIterator<ChatStreamEvent> {
       } catch (error) {
         this.#close();
         const fired = this.#source.watchdog.fired;
-        throw this.#withRequestId(fired ?? mapTransportError(error, this.#source.signal, this.#source.target, 'body'));
+        throw this.#withRequestId(
+          fired ?? mapTransportError(error, this.#source.signal, this.#source.target, 'body'),
+        );
       }
       this.#source.watchdog.touch();
       try {
@@ -151,8 +153,12 @@ export class ChatStream implements AsyncIterableIterator<ChatStreamEvent> {
     if (!(error instanceof NemotronError)) return error;
     const secrets = this.#source.secrets;
     const addId = error.requestId === undefined && this.requestId !== undefined;
-    const message = redactSecrets(addId ? `${error.message} (request id ${this.requestId})` : error.message, secrets);
-    const serverMessage = error.serverMessage === undefined ? undefined : redactSecrets(error.serverMessage, secrets);
+    const message = redactSecrets(
+      addId ? `${error.message} (request id ${this.requestId})` : error.message,
+      secrets,
+    );
+    const serverMessage =
+      error.serverMessage === undefined ? undefined : redactSecrets(error.serverMessage, secrets);
     if (!addId && message === error.message && serverMessage === error.serverMessage) return error;
     return new NemotronError(error.code, message, {
       cause: error.cause,

@@ -33,7 +33,8 @@ export class OllamaStreamDecoder implements StreamDecoder {
 
   end(): ChatStreamEvent[] {
     const events = this.#consume(this.#textDecoder.decode(), true);
-    if (!this.#done) throw new NemotronError('STREAM_INTERRUPTED', 'Ollama ended the stream before its final "done" line');
+    if (!this.#done)
+      throw new NemotronError('STREAM_INTERRUPTED', 'Ollama ended the stream before its final "done" line');
     return events;
   }
 
@@ -60,20 +61,30 @@ export class OllamaStreamDecoder implements StreamDecoder {
     try {
       json = JSON.parse(trimmed);
     } catch {
-      throw new NemotronError('MALFORMED_RESPONSE', `Ollama sent a line that is not JSON: ${JSON.stringify(trimmed.slice(0, 120))}`);
+      throw new NemotronError(
+        'MALFORMED_RESPONSE',
+        `Ollama sent a line that is not JSON: ${JSON.stringify(trimmed.slice(0, 120))}`,
+      );
     }
     if (isErrorPayload(json)) {
       const message = errorPayloadMessage(json);
-      throw new NemotronError('STREAM_ERROR', `Ollama reported an error mid-stream: ${message}`, { serverMessage: message });
+      throw new NemotronError('STREAM_ERROR', `Ollama reported an error mid-stream: ${message}`, {
+        serverMessage: message,
+      });
     }
     const parsed = ollamaChatLineSchema.safeParse(json);
     if (!parsed.success) {
-      throw new NemotronError('MALFORMED_RESPONSE', `Ollama sent a malformed line (${describeIssues(parsed.error)})`, { cause: parsed.error });
+      throw new NemotronError(
+        'MALFORMED_RESPONSE',
+        `Ollama sent a malformed line (${describeIssues(parsed.error)})`,
+        { cause: parsed.error },
+      );
     }
     const chunk = parsed.data;
     const message = chunk.message;
     if (message !== undefined) {
-      if (message.thinking !== null && message.thinking !== undefined) pushText(events, 'reasoning', message.thinking, this.#coalesce);
+      if (message.thinking !== null && message.thinking !== undefined)
+        pushText(events, 'reasoning', message.thinking, this.#coalesce);
       if (message.content.length > 0) {
         if (this.#think === undefined) pushText(events, 'content', message.content, this.#coalesce);
         else pushSplit(events, this.#think.push(message.content), this.#coalesce);
@@ -94,11 +105,17 @@ export class OllamaStreamDecoder implements StreamDecoder {
       this.#done = true;
       if (this.#think !== undefined) pushSplit(events, this.#think.end(), this.#coalesce);
       const reason = chunk.done_reason ?? 'stop';
-      events.push({ type: 'finish', finishReason: reason === 'stop' && this.#toolCalls > 0 ? 'tool_calls' : reason });
+      events.push({
+        type: 'finish',
+        finishReason: reason === 'stop' && this.#toolCalls > 0 ? 'tool_calls' : reason,
+      });
       if (chunk.prompt_eval_count !== undefined || chunk.eval_count !== undefined) {
         const promptTokens = chunk.prompt_eval_count ?? 0;
         const completionTokens = chunk.eval_count ?? 0;
-        events.push({ type: 'usage', usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens } });
+        events.push({
+          type: 'usage',
+          usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens },
+        });
       }
     }
   }

@@ -6,7 +6,14 @@ import { OpenAiStreamDecoder } from './openai-stream-decoder.js';
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 describe('OpenAiStreamDecoder', () => {
-  const wire = [sseChunk({ reasoning: 'a' }), sseChunk({ reasoning: 'b' }), sseChunk({ content: 'c' }), sseChunk({ content: 'd' }), sseChunk({}, 'stop'), sseDone].join('');
+  const wire = [
+    sseChunk({ reasoning: 'a' }),
+    sseChunk({ reasoning: 'b' }),
+    sseChunk({ content: 'c' }),
+    sseChunk({ content: 'd' }),
+    sseChunk({}, 'stop'),
+    sseDone,
+  ].join('');
 
   it('merges adjacent text of one kind from one network read by default', () => {
     const decoder = new OpenAiStreamDecoder();
@@ -39,7 +46,10 @@ describe('OpenAiStreamDecoder', () => {
 
   it('leaves <think> in content when splitting is off', () => {
     const decoder = new OpenAiStreamDecoder(false);
-    const events = [...decoder.push(bytes(`${sseChunk({ content: '<think>x</think>y' })}${sseDone}`)), ...decoder.end()];
+    const events = [
+      ...decoder.push(bytes(`${sseChunk({ content: '<think>x</think>y' })}${sseDone}`)),
+      ...decoder.end(),
+    ];
     expect(events).toEqual([{ type: 'content', text: '<think>x</think>y' }]);
   });
 });
@@ -47,7 +57,9 @@ describe('OpenAiStreamDecoder', () => {
 describe('OllamaStreamDecoder', () => {
   it('needs the final done line', () => {
     const decoder = new OllamaStreamDecoder();
-    decoder.push(bytes(`${JSON.stringify({ model: 'm', message: { role: 'assistant', content: 'x' }, done: false })}\n`));
+    decoder.push(
+      bytes(`${JSON.stringify({ model: 'm', message: { role: 'assistant', content: 'x' }, done: false })}\n`),
+    );
     expect(() => decoder.end()).toThrow(expect.objectContaining({ code: 'STREAM_INTERRUPTED' }));
   });
 

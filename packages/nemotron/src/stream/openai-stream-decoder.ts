@@ -26,7 +26,12 @@ export function describeIssues(error: z.ZodError): string {
  * Appends a text event. With `coalesce`, text of the same kind decoded from the same network read
  * is merged into the previous event, so a consumer wakes once per read rather than once per token.
  */
-export function pushText(events: ChatStreamEvent[], type: 'content' | 'reasoning', text: string, coalesce: boolean): void {
+export function pushText(
+  events: ChatStreamEvent[],
+  type: 'content' | 'reasoning',
+  text: string,
+  coalesce: boolean,
+): void {
   if (text.length === 0) return;
   const last = events[events.length - 1];
   if (coalesce && last !== undefined && last.type === type) {
@@ -37,7 +42,11 @@ export function pushText(events: ChatStreamEvent[], type: 'content' | 'reasoning
 }
 
 /** Appends the reasoning and then the content of a split. */
-export function pushSplit(events: ChatStreamEvent[], split: { reasoning: string; content: string }, coalesce: boolean): void {
+export function pushSplit(
+  events: ChatStreamEvent[],
+  split: { reasoning: string; content: string },
+  coalesce: boolean,
+): void {
   pushText(events, 'reasoning', split.reasoning, coalesce);
   pushText(events, 'content', split.content, coalesce);
 }
@@ -74,7 +83,10 @@ export class OpenAiStreamDecoder implements StreamDecoder {
     for (const event of this.#sse.end()) this.#handle(event.data, events);
     if (this.#think !== undefined) pushSplit(events, this.#think.end(), this.#coalesce);
     if (!this.#sawDone && !this.#sawFinish) {
-      throw new NemotronError('STREAM_INTERRUPTED', 'the server ended the stream before it was complete (no finish_reason and no [DONE])');
+      throw new NemotronError(
+        'STREAM_INTERRUPTED',
+        'the server ended the stream before it was complete (no finish_reason and no [DONE])',
+      );
     }
     return events;
   }
@@ -89,17 +101,26 @@ export class OpenAiStreamDecoder implements StreamDecoder {
     try {
       json = JSON.parse(data);
     } catch {
-      throw new NemotronError('MALFORMED_RESPONSE', `the stream carried a chunk that is not JSON: ${JSON.stringify(data.slice(0, 120))}`);
+      throw new NemotronError(
+        'MALFORMED_RESPONSE',
+        `the stream carried a chunk that is not JSON: ${JSON.stringify(data.slice(0, 120))}`,
+      );
     }
     if (isErrorPayload(json)) {
       const message = errorPayloadMessage(json);
-      throw new NemotronError('STREAM_ERROR', `the server reported an error mid-stream: ${message}`, { serverMessage: message });
+      throw new NemotronError('STREAM_ERROR', `the server reported an error mid-stream: ${message}`, {
+        serverMessage: message,
+      });
     }
     const parsed = chatChunkSchema.safeParse(json);
     if (!parsed.success) {
-      throw new NemotronError('MALFORMED_RESPONSE', `the stream carried a malformed chunk (${describeIssues(parsed.error)})`, {
-        cause: parsed.error,
-      });
+      throw new NemotronError(
+        'MALFORMED_RESPONSE',
+        `the stream carried a malformed chunk (${describeIssues(parsed.error)})`,
+        {
+          cause: parsed.error,
+        },
+      );
     }
     const chunk = parsed.data;
     for (const choice of chunk.choices) {
@@ -107,7 +128,8 @@ export class OpenAiStreamDecoder implements StreamDecoder {
       const delta = choice.delta;
       if (delta !== null && delta !== undefined) {
         const reasoning = delta.reasoning_content ?? delta.reasoning;
-        if (reasoning !== null && reasoning !== undefined) pushText(events, 'reasoning', reasoning, this.#coalesce);
+        if (reasoning !== null && reasoning !== undefined)
+          pushText(events, 'reasoning', reasoning, this.#coalesce);
         const content = delta.content;
         if (content !== null && content !== undefined && content.length > 0) {
           if (this.#think === undefined) pushText(events, 'content', content, this.#coalesce);

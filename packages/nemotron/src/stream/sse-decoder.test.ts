@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SseEvent, SseDecoder } from './sse-decoder.js';
+import { SseDecoder, type SseEvent } from './sse-decoder.js';
 
 function decodeInPieces(bytes: Uint8Array, offsets: number[]): SseEvent[] {
   const decoder = new SseDecoder();
@@ -52,7 +52,10 @@ describe('SseDecoder', () => {
 
   it('drops an event that was never terminated by a blank line (per the SSE spec)', () => {
     const decoder = new SseDecoder();
-    const events = [...decoder.push(new TextEncoder().encode('data: complete\n\ndata: cut off')), ...decoder.end()];
+    const events = [
+      ...decoder.push(new TextEncoder().encode('data: complete\n\ndata: cut off')),
+      ...decoder.end(),
+    ];
     expect(events).toEqual([{ event: 'message', data: 'complete' }]);
   });
 });

@@ -57,7 +57,10 @@ export function parseToolArguments(call: ToolCall): ToolArgumentsResult {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: `arguments of ${call.function.name} are not valid JSON: ${(error as Error).message}` };
+    return {
+      ok: false,
+      error: `arguments of ${call.function.name} are not valid JSON: ${(error as Error).message}`,
+    };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, error: `arguments of ${call.function.name} are not a JSON object` };

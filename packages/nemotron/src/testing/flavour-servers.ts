@@ -5,7 +5,11 @@ import { chatCompletionBody, sendJson, sseChunk, sseDone, startSse } from './wir
 /** Overrides for the chat/embedding endpoints of a flavour server. */
 export interface FlavourHandlers {
   /** Answers `POST .../chat/completions` (or Ollama `/api/chat`); default: a short fixed answer. */
-  readonly chat?: (request: RecordedRequest, response: ServerResponse, raw: IncomingMessage) => void | Promise<void>;
+  readonly chat?: (
+    request: RecordedRequest,
+    response: ServerResponse,
+    raw: IncomingMessage,
+  ) => void | Promise<void>;
   /** Answers embeddings; default: 3-dimensional vectors. */
   readonly embed?: (request: RecordedRequest, response: ServerResponse) => void | Promise<void>;
   /** Models listed. */
@@ -19,7 +23,11 @@ function notFoundFastApi(response: ServerResponse): void {
 }
 
 function streamRequested(request: RecordedRequest): boolean {
-  return typeof request.json === 'object' && request.json !== null && (request.json as { stream?: unknown }).stream === true;
+  return (
+    typeof request.json === 'object' &&
+    request.json !== null &&
+    (request.json as { stream?: unknown }).stream === true
+  );
 }
 
 function defaultOpenAiChat(request: RecordedRequest, response: ServerResponse): void {
@@ -45,7 +53,11 @@ function defaultOpenAiEmbed(request: RecordedRequest, response: ServerResponse):
   });
 }
 
-function openAiModels(models: readonly string[], ownedBy: string, maxModelLength: number | undefined): Record<string, unknown> {
+function openAiModels(
+  models: readonly string[],
+  ownedBy: string,
+  maxModelLength: number | undefined,
+): Record<string, unknown> {
   return {
     object: 'list',
     data: models.map((id) => ({
@@ -69,7 +81,8 @@ export function startNimServer(handlers: FlavourHandlers = {}): Promise<Loopback
   return startLoopbackServer(async (request, response, raw) => {
     const path = request.path.split('?')[0];
     if (request.method === 'GET' && path === '/v1/health/ready') {
-      if (handlers.ready === false) sendJson(response, 503, { object: 'health.response', message: 'Service is not ready.' });
+      if (handlers.ready === false)
+        sendJson(response, 503, { object: 'health.response', message: 'Service is not ready.' });
       else sendJson(response, 200, { object: 'health.response', message: 'Service is ready.' });
     } else if (request.method === 'GET' && path === '/v1/health/live') {
       sendJson(response, 200, { object: 'health.response', message: 'Service is live.' });
@@ -119,9 +132,19 @@ export function startVllmServer(handlers: FlavourHandlers = {}): Promise<Loopbac
 
 function defaultOllamaChat(request: RecordedRequest, response: ServerResponse): void {
   const model = (request.json as { model: string }).model;
-  const line = (message: Record<string, unknown>, done: boolean, extra: Record<string, unknown> = {}): string =>
+  const line = (
+    message: Record<string, unknown>,
+    done: boolean,
+    extra: Record<string, unknown> = {},
+  ): string =>
     `${JSON.stringify({ model, created_at: '2026-11-30T05:00:00.000Z', message: { role: 'assistant', ...message }, done, ...extra })}\n`;
-  const final = { done_reason: 'stop', total_duration: 1_000_000, prompt_eval_count: 9, eval_count: 2, eval_duration: 500_000 };
+  const final = {
+    done_reason: 'stop',
+    total_duration: 1_000_000,
+    prompt_eval_count: 9,
+    eval_count: 2,
+    eval_duration: 500_000,
+  };
   if (streamRequested(request)) {
     response.writeHead(200, { 'content-type': 'application/x-ndjson' });
     response.write(line({ content: 'Hello' }, false));
@@ -155,7 +178,12 @@ export function startOllamaServer(handlers: FlavourHandlers = {}): Promise<Loopb
           modified_at: '2026-11-01T00:00:00Z',
           size: 24_000_000_000,
           digest: 'sha256:0000',
-          details: { format: 'gguf', family: 'nemotron_h_moe', parameter_size: '31.6B', quantization_level: 'Q4_K_M' },
+          details: {
+            format: 'gguf',
+            family: 'nemotron_h_moe',
+            parameter_size: '31.6B',
+            quantization_level: 'Q4_K_M',
+          },
         })),
       });
     } else if (request.method === 'POST' && path === '/api/chat') {
@@ -164,7 +192,11 @@ export function startOllamaServer(handlers: FlavourHandlers = {}): Promise<Loopb
       if (handlers.embed !== undefined) await handlers.embed(request, response);
       else {
         const input = (request.json as { input: string[] }).input;
-        sendJson(response, 200, { model: (request.json as { model: string }).model, embeddings: input.map(() => [0.1, 0.2]), prompt_eval_count: 4 });
+        sendJson(response, 200, {
+          model: (request.json as { model: string }).model,
+          embeddings: input.map(() => [0.1, 0.2]),
+          prompt_eval_count: 4,
+        });
       }
     } else if (request.method === 'POST' && path === '/v1/chat/completions') {
       await (handlers.chat ?? defaultOpenAiChat)(request, response, raw);

@@ -13,7 +13,11 @@ export interface RecordedRequest {
 }
 
 /** Handles one request of a {@link LoopbackServer}. */
-export type RouteHandler = (request: RecordedRequest, response: ServerResponse, raw: IncomingMessage) => void | Promise<void>;
+export type RouteHandler = (
+  request: RecordedRequest,
+  response: ServerResponse,
+  raw: IncomingMessage,
+) => void | Promise<void>;
 
 /** A real HTTP server on 127.0.0.1 (port 0) that records what it saw. */
 export interface LoopbackServer {
@@ -46,7 +50,13 @@ export async function startLoopbackServer(handler: RouteHandler): Promise<Loopba
       } catch {
         json = undefined;
       }
-      const recorded: RecordedRequest = { method: raw.method ?? 'GET', path: raw.url ?? '/', headers: raw.headers, json, text };
+      const recorded: RecordedRequest = {
+        method: raw.method ?? 'GET',
+        path: raw.url ?? '/',
+        headers: raw.headers,
+        json,
+        text,
+      };
       requests.push(recorded);
       response.on('close', () => {
         if (!response.writableFinished) {
@@ -95,7 +105,11 @@ export function delay(milliseconds: number): Promise<void> {
  * TCP segment (Nagle is off), letting tests put chunk boundaries anywhere, even inside a
  * multi-byte UTF-8 character. Returns false when the client went away.
  */
-export async function writePieces(response: ServerResponse, pieces: readonly (string | Uint8Array)[], pauseMs = 3): Promise<boolean> {
+export async function writePieces(
+  response: ServerResponse,
+  pieces: readonly (string | Uint8Array)[],
+  pauseMs = 3,
+): Promise<boolean> {
   for (const piece of pieces) {
     if (response.destroyed) return false;
     response.write(piece);
