@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { NemoclawCliError } from './cli-error.js';
 import { createDoctorCommand } from './commands/doctor.js';
 import { createPolicyCommand } from './commands/policy.js';
+import { createPrivacyCommand } from './commands/privacy.js';
 import { createRouterCommand } from './commands/router.js';
 import { createRunCommand } from './commands/run.js';
 
@@ -23,6 +24,7 @@ export function createProgram(): Command {
   program.addCommand(createDoctorCommand());
   program.addCommand(createPolicyCommand());
   program.addCommand(createRouterCommand());
+  program.addCommand(createPrivacyCommand());
   return program;
 }
 

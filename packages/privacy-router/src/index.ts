@@ -23,6 +23,14 @@ export {
   sensitivityLevels,
   sensitivityOf,
 } from './detect/finding.js';
+export {
+  type RequestApi,
+  type RequestFinding,
+  type RequestScanResult,
+  requestApis,
+  type ScanRequestOptions,
+  scanRequest,
+} from './detect/scan-request.js';
 export { PrivacyRouterError, type PrivacyRouterErrorCode } from './privacy-router-error.js';
 export { type RequestScan, redactRequest, scanRequestTexts } from './redact/redact-request.js';
 export { redactText } from './redact/redact-text.js';
