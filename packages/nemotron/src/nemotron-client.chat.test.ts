@@ -318,6 +318,7 @@ describe('retries', () => {
     );
     const error = await failure(clientFor(server.origin).chat(hello));
     expect(error).toMatchObject({ code: 'RATE_LIMITED', status: 429, attempts: 1 });
+    expect(error.message).toMatch(/Retry-After asks for 3600 s/);
     expect(server.requests).toHaveLength(1);
   });
 

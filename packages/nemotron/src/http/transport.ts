@@ -357,18 +357,23 @@ export class HttpTransport {
       }
       const rawBody = await readCapped(response.body, 64 * 1024);
       const serverMessage = extractServerMessage(redactSecrets(rawBody, exchange.secrets));
+      let waitTooLong: number | undefined;
       if (isRetryableStatus(status) && retriesLeft) {
         const retryAfter = parseRetryAfter(headerValue(headers, 'retry-after'));
         if (!retryAfter.ok || retryAfter.value <= policy.maxRetryAfterMs) {
           await sleep(retryAfter.ok ? retryAfter.value : backoffDelay(policy, attempt - 1), exchange.signal);
           continue;
         }
+        waitTooLong = retryAfter.value;
       }
       const reason = STATUS_CODES[status] ?? 'Error';
       const parts = [`${target}: the server answered ${status} ${reason}`];
       if (serverMessage !== undefined) parts.push(`: ${serverMessage}`);
       if (requestId !== undefined) parts.push(` (request id ${requestId})`);
       if (attempt > 1) parts.push(` after ${attempt} attempts`);
+      if (waitTooLong !== undefined) {
+        parts.push(`; not retried: Retry-After asks for ${Math.ceil(waitTooLong / 1000)} s, more than retry.maxRetryAfterMs`);
+      }
       throw new NemotronError(statusCodeFor(status), parts.join(''), {
         status,
         requestId,
