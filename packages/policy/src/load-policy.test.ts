@@ -588,3 +588,42 @@ describe('YAML pitfalls', () => {
     ).toEqual(['p.yaml:3:58: network_policies.a.endpoints[0].port: expected a number, got the string "443"']);
   });
 });
+
+describe('cross-field checks in the same round as other errors', () => {
+  it('reports an undefined route, an undefined term list and a typo together', () => {
+    const errors = errorsOf(
+      parse(`version: 1
+inference:
+  providers:
+    local: { kind: ollama, base_url: "http://127.0.0.1:11434", modle: x }
+  default_route: cloud
+  rules:
+    - { when: { terms: [customers] }, route: local }
+`),
+    );
+    expect(errors).toEqual([
+      'p.yaml:4:64: inference.providers.local.modle: unknown key "modle" (did you mean "model"?); expected one of: kind, base_url, model, api_key_env, local',
+      'p.yaml:5:18: inference.default_route: route "cloud" is not a provider in inference.providers (defined: local) or "block"',
+      'p.yaml:7:25: inference.rules[0].when.terms[0]: term list "customers" is not defined in inference.terms',
+    ]);
+  });
+  it('reports duplicate names and no_execute problems next to type errors', () => {
+    const errors = errorsOf(
+      parse(`version: 1
+filesystem_policy:
+  include_workdir: "yes"
+  read_write: [/tmp]
+  no_execute: [/var/tmp]
+network_policies:
+  a: { name: n, endpoints: [{ host: a.example.com, port: 0 }] }
+  b: { name: n, endpoints: [] }
+`),
+    );
+    expect(errors).toEqual([
+      'p.yaml:3:20: filesystem_policy.include_workdir: expected true or false, got the string "yes"',
+      'p.yaml:5:16: filesystem_policy.no_execute[0]: "/var/tmp" must also be listed in read_only or read_write (Landlock cannot remove execute from a sub-path)',
+      'p.yaml:7:58: network_policies.a.endpoints[0].port: port must be between 1 and 65535',
+      'p.yaml:8:14: network_policies.b.name: duplicate network policy name "n" (also used by "a")',
+    ]);
+  });
+});

@@ -6,6 +6,31 @@ import { ipRangeProblem } from './ip-range.js';
 import { maximumPathsPerList, normalizePath, pathProblem } from './path-rules.js';
 import { isKnownSyscall, knownSyscallNames } from './syscall-names.js';
 
+/**
+ * Cross-field checks run even when other fields of the same object failed (`when`), so that one
+ * round of errors shows every problem. They therefore see unvalidated data and guard every access.
+ */
+const alwaysCheck = { when: () => true };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function stringEntries(value: unknown): [string, number][] {
+  return Array.isArray(value)
+    ? value.flatMap((item, index): [string, number][] => (typeof item === 'string' ? [[item, index]] : []))
+    : [];
+}
+
+function objectEntries(value: unknown): [string, Record<string, unknown>][] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  return Object.entries(value).flatMap(([key, item]): [string, Record<string, unknown>][] =>
+    item !== null && typeof item === 'object' && !Array.isArray(item)
+      ? [[key, item as Record<string, unknown>]]
+      : [],
+  );
+}
+
 /** Environment variables a sandboxed process inherits when `process.env.allow` is not given. */
 export const defaultEnvAllow: readonly string[] = [
   'PATH',
@@ -111,24 +136,29 @@ export const filesystemPolicySchema = z
       .describe('Mount a private, empty /tmp inside the sandbox. Default true.'),
   })
   .superRefine((value, context) => {
-    value.read_write.forEach((path, index) => {
+    if (!isPlainObject(value)) return;
+    for (const [path, index] of stringEntries(value.read_write)) {
       if (normalizePath(path) === '/')
         context.addIssue({
           code: 'custom',
           path: ['read_write', index],
           message: '"/" cannot be read-write: it would give the sandbox the whole filesystem',
         });
-    });
-    const granted = new Set([...value.read_only, ...value.read_write].map(normalizePath));
-    value.no_execute.forEach((path, index) => {
+    }
+    const granted = new Set(
+      [...stringEntries(value.read_only), ...stringEntries(value.read_write)].map(([path]) =>
+        normalizePath(path),
+      ),
+    );
+    for (const [path, index] of stringEntries(value.no_execute)) {
       if (!granted.has(normalizePath(path)))
         context.addIssue({
           code: 'custom',
           path: ['no_execute', index],
           message: `"${path}" must also be listed in read_only or read_write (Landlock cannot remove execute from a sub-path)`,
         });
-    });
-  })
+    }
+  }, alwaysCheck)
   .describe('Filesystem access (Landlock) and masking. LOCKED: fixed when a sandbox is created.');
 
 /** Schema of `landlock` (LOCKED). */
@@ -239,16 +269,17 @@ export const syscallPolicySchema = z
       .describe('Allow socket(AF_UNIX). Default false: Unix sockets are denied unless re-allowed here.'),
   })
   .superRefine((value, context) => {
-    const allowed = new Set(value.allow);
-    value.deny.forEach((name, index) => {
+    if (!isPlainObject(value)) return;
+    const allowed = new Set(stringEntries(value.allow).map(([name]) => name));
+    for (const [name, index] of stringEntries(value.deny)) {
       if (allowed.has(name))
         context.addIssue({
           code: 'custom',
           path: ['deny', index],
           message: `"${name}" is listed in both syscalls.allow and syscalls.deny`,
         });
-    });
-  })
+    }
+  }, alwaysCheck)
   .describe('The seccomp filter. LOCKED.');
 
 const port = z
@@ -368,8 +399,10 @@ export const networkPolicySchema = z
 export const networkPoliciesSchema = z
   .record(z.string().min(1), networkPolicySchema)
   .superRefine((value, context) => {
+    if (!isPlainObject(value)) return;
     const seen = new Map<string, string>();
-    for (const [key, entry] of Object.entries(value)) {
+    for (const [key, entry] of objectEntries(value)) {
+      if (typeof entry.name !== 'string') continue;
       const first = seen.get(entry.name);
       if (first !== undefined)
         context.addIssue({
@@ -379,7 +412,7 @@ export const networkPoliciesSchema = z
         });
       else seen.set(entry.name, key);
     }
-  })
+  }, alwaysCheck)
   .describe('Egress rules, keyed by an id. HOT-RELOADABLE. Absent or empty = deny all network access.');
 
 const providerIdPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -492,9 +525,13 @@ export const inferencePolicySchema = z
       ),
   })
   .superRefine((value, context) => {
-    const providers = Object.keys(value.providers);
-    const checkRoute = (route: string, path: (string | number)[]) => {
-      if (route === 'block' || Object.hasOwn(value.providers, route)) return;
+    if (!isPlainObject(value)) return;
+    const providerMap = objectEntries(value.providers);
+    const providers = providerMap.map(([id]) => id);
+    const providersValid = value.providers !== null && typeof value.providers === 'object';
+    const checkRoute = (route: unknown, path: (string | number)[]) => {
+      if (typeof route !== 'string' || !providersValid) return;
+      if (route === 'block' || providers.includes(route)) return;
       const suggestion = closestMatch(route, [...providers, 'block']);
       context.addIssue({
         code: 'custom',
@@ -504,21 +541,27 @@ export const inferencePolicySchema = z
         }) or "block"${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`,
       });
     };
-    if (Object.hasOwn(value.providers, 'block'))
+    if (providers.includes('block'))
       context.addIssue({ code: 'custom', path: ['providers', 'block'], message: '"block" is reserved' });
     checkRoute(value.default_route, ['default_route']);
-    value.rules.forEach((rule, index) => {
-      checkRoute(rule.route, ['rules', index, 'route']);
-      rule.when.terms?.forEach((name, termIndex) => {
-        if (!Object.hasOwn(value.terms, name))
+    const termsValid = value.terms !== null && typeof value.terms === 'object' && !Array.isArray(value.terms);
+    const termNames = new Set(objectEntries(value.terms).map(([name]) => name));
+    const rules: unknown[] = Array.isArray(value.rules) ? value.rules : [];
+    rules.forEach((rule, index) => {
+      if (rule === null || typeof rule !== 'object') return;
+      const { route, when } = rule as { route?: unknown; when?: { terms?: unknown } };
+      checkRoute(route, ['rules', index, 'route']);
+      if (!termsValid || when === null || typeof when !== 'object') return;
+      for (const [name, termIndex] of stringEntries(when.terms)) {
+        if (!termNames.has(name))
           context.addIssue({
             code: 'custom',
             path: ['rules', index, 'when', 'terms', termIndex],
             message: `term list "${name}" is not defined in inference.terms`,
           });
-      });
+      }
     });
-  })
+  }, alwaysCheck)
   .describe('Privacy routing of model calls. HOT-RELOADABLE.');
 
 /** Schema of the whole policy file (after `extends` is resolved and variables are expanded). */
