@@ -2,6 +2,7 @@
  * command lookup, Landlock, rlimits, no_new_privs, capabilities dropped, inherited fds closed,
  * seccomp last, then execve with exactly the plan's environment. */
 #define _GNU_SOURCE
+#include "filter.h"
 #include "landlock.h"
 #include "sandbox.h"
 
@@ -194,7 +195,7 @@ void run_command(struct launch *launch)
 	close_inherited_fds(plan);
 	if (plan->verbose)
 		say_what_is_enforced(launch);
-	int result = seccomp_load(launch->filter);
+	int result = filter_install(&launch->filter);
 	if (result < 0)
 		fail(EXIT_SECCOMP, "seccomp", "installing the filter: %s", strerror(-result));
 

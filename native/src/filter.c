@@ -6,6 +6,11 @@
 #include "filter.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <linux/netlink.h>
 #include <sched.h>
 #include <stdio.h>
@@ -161,28 +166,29 @@ static void add_entry(scmp_filter_ctx context, const struct entry *entry, int nu
 	}
 	case PERSONALITY: {
 		/* Deny every value whose low 32 bits (the kernel takes an unsigned int) are neither all
-		 * zeros (PER_LINUX) nor all ones (the query). Such a value has two adjacent bits that
-		 * differ, so one rule per adjacent pair and order covers it exactly; libseccomp allows
-		 * only one comparison per argument and rule, hence this shape. */
-		for (unsigned bit = 0; bit < 31; bit++) {
-			struct scmp_arg_cmp low = SCMP_A0_64(SCMP_CMP_MASKED_EQ, 3ULL << bit, 1ULL << bit);
-			struct scmp_arg_cmp high = SCMP_A0_64(SCMP_CMP_MASKED_EQ, 3ULL << bit, 2ULL << bit);
-			add(context, deny, number, entry->name, rules, 1, &low);
-			add(context, deny, number, entry->name, rules, 1, &high);
+		 * zeros (PER_LINUX) nor all ones (the query). Read cyclically, such a value has a 1 bit
+		 * followed by a 0 bit, so one rule per bit i, "bit i set and bit i+1 (mod 32) clear",
+		 * covers exactly those values (libseccomp allows one comparison per argument and rule). */
+		for (unsigned bit = 0; bit < 32; bit++) {
+			unsigned long long one = 1ULL << bit, next = 1ULL << ((bit + 1) % 32);
+			struct scmp_arg_cmp test = SCMP_A0_64(SCMP_CMP_MASKED_EQ, one | next, one);
+			add(context, deny, number, entry->name, rules, 1, &test);
 		}
 		break;
 	}
 	case SOCKET: {
-		/* socket(int family, int type, int protocol): compare the low 32 bits only, as the kernel does. */
-		for (unsigned family = 0; family < 64; family++) {
-			if (family == AF_INET || family == AF_INET6 || family == AF_NETLINK)
-				continue;
-			if (family == AF_UNIX && plan->seccomp.allow_unix_sockets)
+		/* socket(int family, int type, int protocol): compare the low 32 bits only, as the kernel
+		 * does. Allowed: AF_INET (2), AF_INET6 (10), AF_NETLINK (16) with NETLINK_ROUTE, and
+		 * AF_UNIX (1) when the plan says so. */
+		struct scmp_arg_cmp low = SCMP_A0_32(SCMP_CMP_LT, plan->seccomp.allow_unix_sockets ? AF_UNIX : AF_INET);
+		add(context, deny, number, entry->name, rules, 1, &low);
+		for (unsigned family = AF_INET + 1; family < AF_NETLINK; family++) {
+			if (family == AF_INET6)
 				continue;
 			struct scmp_arg_cmp test = SCMP_A0_32(SCMP_CMP_EQ, family);
 			add(context, deny, number, entry->name, rules, 1, &test);
 		}
-		struct scmp_arg_cmp beyond = SCMP_A0_32(SCMP_CMP_GE, 64);
+		struct scmp_arg_cmp beyond = SCMP_A0_32(SCMP_CMP_GT, AF_NETLINK);
 		add(context, deny, number, entry->name, rules, 1, &beyond);
 		struct scmp_arg_cmp netlink[2] = {SCMP_A0_32(SCMP_CMP_EQ, AF_NETLINK),
 						  SCMP_A2_32(SCMP_CMP_NE, NETLINK_ROUTE)};
@@ -234,4 +240,42 @@ scmp_filter_ctx filter_build(const struct plan *plan, size_t *rule_count)
 			add(context, SCMP_ACT_ERRNO(EPERM), number, plan->seccomp.deny[index], rule_count, 0, NULL);
 	}
 	return context;
+}
+
+void filter_compile(scmp_filter_ctx context, struct sock_fprog *program)
+{
+	int channel[2];
+	if (pipe2(channel, O_CLOEXEC) < 0)
+		fail(EXIT_SECCOMP, "seccomp", "pipe: %s", strerror(errno));
+	/* BPF programs are at most 4096 instructions (32 KiB): they fit in a pipe's 64 KiB buffer. */
+	int result = seccomp_export_bpf(context, channel[1]);
+	close(channel[1]);
+	if (result < 0)
+		fail(EXIT_SECCOMP, "seccomp", "compiling the filter: %s", strerror(-result));
+	size_t capacity = 4096 * sizeof(struct sock_filter), used = 0;
+	char *bytes = malloc(capacity);
+	if (!bytes)
+		fail(EXIT_SECCOMP, "seccomp", "out of memory");
+	for (;;) {
+		ssize_t got = read(channel[0], bytes + used, capacity - used);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		used += (size_t)got;
+		if (used == capacity)
+			fail(EXIT_SECCOMP, "seccomp", "the filter is larger than 4096 instructions");
+	}
+	close(channel[0]);
+	if (used == 0 || used % sizeof(struct sock_filter))
+		fail(EXIT_SECCOMP, "seccomp", "libseccomp produced no usable program");
+	program->len = (unsigned short)(used / sizeof(struct sock_filter));
+	program->filter = (struct sock_filter *)bytes;
+}
+
+int filter_install(const struct sock_fprog *program)
+{
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, program) < 0)
+		return -errno;
+	return 0;
 }

@@ -4,9 +4,15 @@
 
 #include "plan.h"
 
+#include <linux/filter.h>
 #include <seccomp.h>
 
 /* Builds the filter for the plan. Exits 120 (unknown syscall name) or 124 (libseccomp failure). */
 scmp_filter_ctx filter_build(const struct plan *plan, size_t *rule_count);
+
+/* Compiles the filter to BPF once, in the launcher, so the command's process only installs it. */
+void filter_compile(scmp_filter_ctx context, struct sock_fprog *program);
+/* Installs a compiled filter on the calling thread (no_new_privs must be set). Returns 0 or -errno. */
+int filter_install(const struct sock_fprog *program);
 
 #endif

@@ -37,6 +37,7 @@ static bool terminal_saved;
 static void usage(FILE *stream)
 {
 	fprintf(stream, "usage: " LAUNCHER_NAME " [--plan-fd N]   run the plan read from fd N (default 3)\n"
+			"       " LAUNCHER_NAME " --plan-file PATH   run the plan read from a file (debugging, benchmarks)\n"
 			"       " LAUNCHER_NAME " --probe         print what this kernel can enforce (JSON)\n"
 			"       " LAUNCHER_NAME " --version\n"
 			"The plan format is native/PLAN.md.\n");
@@ -297,6 +298,7 @@ static void open_bridge_directory(struct launch *launch)
 int main(int argc, char **argv)
 {
 	int plan_fd = 3;
+	const char *plan_file = NULL;
 	for (int index = 1; index < argc; index++) {
 		const char *argument = argv[index];
 		if (strcmp(argument, "--probe") == 0)
@@ -308,6 +310,10 @@ int main(int argc, char **argv)
 		if (strcmp(argument, "--help") == 0 || strcmp(argument, "-h") == 0) {
 			usage(stdout);
 			return 0;
+		}
+		if (strcmp(argument, "--plan-file") == 0 && index + 1 < argc) {
+			plan_file = argv[++index];
+			continue;
 		}
 		const char *value = NULL;
 		if (strcmp(argument, "--plan-fd") == 0 && index + 1 < argc)
@@ -328,6 +334,11 @@ int main(int argc, char **argv)
 
 	/* 1. Read and validate the whole plan before touching anything. */
 	static struct launch launch = {.pty_slave = -1, .bridge_directory = -1, .parent_alive = -1};
+	if (plan_file) {
+		plan_fd = open(plan_file, O_RDONLY | O_CLOEXEC);
+		if (plan_fd < 0)
+			fail(EXIT_BAD_PLAN, "plan", "opening %s: %s", plan_file, strerror(errno));
+	}
 	if (fcntl(plan_fd, F_GETFD) < 0)
 		fail(EXIT_BAD_PLAN, "plan", "file descriptor %d is not open (pass the plan on --plan-fd)", plan_fd);
 	size_t length;
@@ -353,7 +364,9 @@ int main(int argc, char **argv)
 	for (size_t index = 0; index < launch.missing_count; index++)
 		report("best_effort", "%s", missing[index]);
 
-	launch.filter = filter_build(plan, &launch.filter_rules);
+	scmp_filter_ctx filter = filter_build(plan, &launch.filter_rules);
+	filter_compile(filter, &launch.filter);
+	seccomp_release(filter);
 	if (plan->bridge.enabled)
 		open_bridge_directory(&launch);
 
@@ -396,7 +409,6 @@ int main(int argc, char **argv)
 	close(alive[0]);
 	if (launch.pty_slave >= 0)
 		close(launch.pty_slave);
-	seccomp_release(launch.filter);
 	int code = supervise(plan, init, master);
 	restore_terminal();
 	return code;

@@ -5,6 +5,7 @@
 
 #include "plan.h"
 
+#include <linux/filter.h>
 #include <poll.h>
 #include <seccomp.h>
 
@@ -13,7 +14,7 @@ struct launch {
 	int kernel_abi;
 	int abi;                 /* effective Landlock ABI */
 	size_t missing_count;    /* Landlock protections missing (best_effort) */
-	scmp_filter_ctx filter;
+	struct sock_fprog filter; /* compiled BPF */
 	size_t filter_rules;
 	int pty_slave;           /* -1 without a pty */
 	int bridge_directory;    /* O_PATH fd of the directory holding the proxy socket, or -1 */
