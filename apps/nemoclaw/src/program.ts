@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { NemoclawCliError } from './cli-error.js';
+import { createAuditCommand } from './commands/audit.js';
 import { createDoctorCommand } from './commands/doctor.js';
 import { createPolicyCommand } from './commands/policy.js';
 import { createPrivacyCommand } from './commands/privacy.js';
@@ -22,6 +23,7 @@ export function createProgram(): Command {
     .exitOverride();
   program.addCommand(createRunCommand());
   program.addCommand(createDoctorCommand());
+  program.addCommand(createAuditCommand());
   program.addCommand(createPolicyCommand());
   program.addCommand(createRouterCommand());
   program.addCommand(createPrivacyCommand());
