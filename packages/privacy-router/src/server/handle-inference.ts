@@ -287,7 +287,10 @@ export async function handleInference(
       reason: decision.reason,
       reasonText: formatRouteReason(decision.reason),
       sticky: decision.sticky,
-      conversation: conversationId === undefined ? undefined : conversationDigest(conversationId),
+      conversation:
+        conversationId === undefined || runtime.onDecision === undefined
+          ? undefined
+          : conversationDigest(conversationId),
       policyGeneration: state.generation,
       status: response.headersSent ? response.statusCode : 0,
       outcome,
