@@ -44,7 +44,9 @@ export interface RunRequest {
 export interface RunIo {
   /** `inherit` (the CLI): the command uses this process's terminal; `pipe`: relayed to the writers below. */
   readonly stdio: 'inherit' | 'pipe';
+  /** Receives the command's stdout with `stdio: 'pipe'`. */
   readonly stdout: Writable;
+  /** Receives `nemoclaw run`'s own lines (and the command's stderr with `stdio: 'pipe'`). */
   readonly stderr: Writable;
   /** Environment `process.env.allow` picks from. */
   readonly env: Readonly<Record<string, string | undefined>>;
