@@ -372,7 +372,9 @@ export class HttpTransport {
       if (requestId !== undefined) parts.push(` (request id ${requestId})`);
       if (attempt > 1) parts.push(` after ${attempt} attempts`);
       if (waitTooLong !== undefined) {
-        parts.push(`; not retried: Retry-After asks for ${Math.ceil(waitTooLong / 1000)} s, more than retry.maxRetryAfterMs`);
+        parts.push(
+          `; not retried: Retry-After asks for ${Math.ceil(waitTooLong / 1000)} s, more than retry.maxRetryAfterMs`,
+        );
       }
       throw new NemotronError(statusCodeFor(status), parts.join(''), {
         status,

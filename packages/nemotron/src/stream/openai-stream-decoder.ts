@@ -4,6 +4,7 @@ import { chatChunkSchema } from '../protocol/openai-schemas.js';
 import { errorPayloadMessage, isErrorPayload } from '../protocol/server-message.js';
 import { ThinkSplitter } from '../reasoning/think-splitter.js';
 import type { ChatStreamEvent } from '../types.js';
+import { plainContentOf } from './plain-content-chunk.js';
 import { SseDecoder } from './sse-decoder.js';
 
 /** Decodes a byte stream into typed chat events. */
@@ -105,6 +106,13 @@ export class OpenAiStreamDecoder implements StreamDecoder {
         'MALFORMED_RESPONSE',
         `the stream carried a chunk that is not JSON: ${JSON.stringify(data.slice(0, 120))}`,
       );
+    }
+    const plain = plainContentOf(json);
+    if (plain !== undefined) {
+      if (plain.length === 0) return;
+      if (this.#think === undefined) pushText(events, 'content', plain, this.#coalesce);
+      else pushSplit(events, this.#think.push(plain), this.#coalesce);
+      return;
     }
     if (isErrorPayload(json)) {
       const message = errorPayloadMessage(json);
