@@ -159,6 +159,9 @@ else
 	check "PID 1 ignores SIGKILL from inside" is "$CODE" 0
 fi
 
+run '["sh","-c","cat /proc/1/environ; ls /proc/1/fd"]'
+check "PID 1's /proc entries are out of reach (Landlock ptrace rules)" has "$CODE:$ERR" "Permission denied"
+
 # --- network --------------------------------------------------------------------------------
 if [ "${ABI:-0}" -ge 4 ]; then
 	run '["attempt","tcp-connect","127.0.0.1","9"]'
