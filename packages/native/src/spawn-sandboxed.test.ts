@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,6 +107,42 @@ describe('spawnSandboxed with the shipped default policy', () => {
     const result = await run(['true'], { verbose: true });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^nemoclaw-sandbox-exec: .*landlock=ABI\d/m);
+  });
+});
+
+describe('the bridge hook (ready for the egress proxy)', () => {
+  it('relays loopback TCP on the bridge port to a Unix socket outside, naming the peer; other ports stay closed', async () => {
+    const socketPath = join(mkdtempSync('/var/tmp/nemoclaw-bridge-'), 'proxy.sock');
+    const preambles: string[] = [];
+    const server = createServer((connection) => {
+      let buffered = '';
+      connection.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('utf8');
+        const newline = buffered.indexOf('\n');
+        if (newline >= 0 && preambles.length === 0) {
+          preambles.push(buffered.slice(0, newline));
+          connection.end('pong\n');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    try {
+      const client = [
+        "const net = require('net');",
+        "const direct = net.connect(3129, '127.0.0.1');",
+        "direct.on('error', (error) => { console.log('3129:', error.code);",
+        "  const socket = net.connect(3128, '127.0.0.1', () => socket.write('ping\\n'));",
+        "  socket.on('data', (data) => process.stdout.write('3128: ' + data)); });",
+      ].join('\n');
+      const result = await run(['node', '-e', client], {
+        bridge: { listen: '127.0.0.1:3128', unix_socket: socketPath },
+      });
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toMatch(/^3129: E(ACCES|CONNREFUSED)\n3128: pong\n$/);
+      expect(preambles[0]).toMatch(/^NEMOCLAW-PEER pid=\d+ exe=\/usr\/bin\/node uid=\d+$/);
+    } finally {
+      server.close();
+    }
   });
 });
 
