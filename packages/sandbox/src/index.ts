@@ -9,6 +9,7 @@ export {
   type BlockedAddressCategory,
   classifyAddress,
 } from './proxy/address-classification.js';
+export { type DecisionAuditOptions, egressDecisionToAuditEvent } from './proxy/decision-audit-event.js';
 export { denyReasonHeader } from './proxy/deny-response.js';
 export { createEgressProxy } from './proxy/egress-proxy.js';
 export type {
