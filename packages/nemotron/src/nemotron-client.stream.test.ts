@@ -84,6 +84,7 @@ describe('NemotronClient.chatStream', () => {
     const result = await stream.collect();
     expect(result.content).toBe(text.join(''));
     expect(result.finishReason).toBe('stop');
+    expect(result.id).toBe('chatcmpl-test');
     expect(server.requests[0]?.json).toMatchObject({ stream: true });
   });
 
@@ -296,6 +297,20 @@ describe('cancellation closes the upstream connection', () => {
       })(),
     );
     expect(error.code).toBe('ABORTED');
+    await closed;
+    expect(server.abandonedResponses()).toBe(1);
+  });
+
+  it('aborting while waiting for a whole answer closes the connection', async () => {
+    const { server, client } = await nim(async (_request, response) => {
+      await delay(2000);
+      if (!response.destroyed) sendJson(response, 200, {});
+    });
+    const controller = new AbortController();
+    const closed = server.nextAbandonedResponse();
+    const pending = client.chat(hello, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    expect(await failure(pending)).toMatchObject({ code: 'ABORTED' });
     await closed;
     expect(server.abandonedResponses()).toBe(1);
   });

@@ -129,7 +129,7 @@ export class ChatStream implements AsyncIterableIterator<ChatStreamEvent> {
       }
     }
     return {
-      id: '',
+      id: this.#source.decoder.responseId,
       model: this.#source.model,
       content: content.join(''),
       reasoning: reasoning.join(''),

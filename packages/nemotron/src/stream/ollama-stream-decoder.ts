@@ -17,6 +17,8 @@ export class OllamaStreamDecoder implements StreamDecoder {
   #buffer = '';
   #done = false;
   #toolCalls = 0;
+  /** Ollama gives no completion id. */
+  readonly responseId = '';
 
   /**
    * @param splitThinkTags - separate `<think>` blocks found in `content` (default true)

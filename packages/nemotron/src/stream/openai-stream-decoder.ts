@@ -13,6 +13,8 @@ export interface StreamDecoder {
   push(bytes: Uint8Array): ChatStreamEvent[];
   /** Ends the stream; throws `STREAM_INTERRUPTED` when the server stopped before the end marker. */
   end(): ChatStreamEvent[];
+  /** Completion id the server gave (empty until seen, or when it gives none). */
+  readonly responseId: string;
 }
 
 /** Short description of the first problems zod found, for error messages. */
@@ -63,6 +65,8 @@ export class OpenAiStreamDecoder implements StreamDecoder {
   readonly #coalesce: boolean;
   #sawDone = false;
   #sawFinish = false;
+  /** Completion id from the first chunk that carries one. */
+  responseId = '';
 
   /**
    * @param splitThinkTags - separate `<think>` blocks found in `content` (default true)
@@ -106,6 +110,15 @@ export class OpenAiStreamDecoder implements StreamDecoder {
         'MALFORMED_RESPONSE',
         `the stream carried a chunk that is not JSON: ${JSON.stringify(data.slice(0, 120))}`,
       );
+    }
+    if (
+      this.responseId.length === 0 &&
+      typeof json === 'object' &&
+      json !== null &&
+      'id' in json &&
+      typeof json.id === 'string'
+    ) {
+      this.responseId = json.id;
     }
     const plain = plainContentOf(json);
     if (plain !== undefined) {
