@@ -207,6 +207,8 @@ void run_init(struct launch *launch)
 	if (launch->pty_slave >= 0)
 		close(launch->pty_slave);
 	close(launch->parent_alive);
+	/* A bridge peer that hangs up must not kill PID 1 (the command was forked with the default). */
+	signal(SIGPIPE, SIG_IGN);
 
 	struct pollfd fds[2 + 2 * 256];
 	for (;;) {

@@ -147,6 +147,18 @@ int main(int argc, char **argv)
 		close(client);
 		return 0;
 	}
+#if defined(__x86_64__)
+	if (!strcmp(what, "ia32-syscall")) {
+		/* getpid through the 32-bit entry point (int 0x80): audit arch i386 */
+		long value = 20;
+		__asm__ volatile("int $0x80" : "+a"(value) : : "memory");
+		return result(value < 0 && value > -4096 ? (errno = (int)-value, -1) : 0);
+	}
+	if (!strcmp(what, "x32-syscall")) {
+		/* getpid with the x32 bit set (0x40000000 | 39) */
+		return result(syscall(0x40000000L | SYS_getpid));
+	}
+#endif
 	fprintf(stderr, "attempt: unknown operation %s\n", what);
 	return 2;
 }

@@ -142,6 +142,16 @@ for attempt in ptrace unix-socket unix-socket-high-bits packet-socket netlink-au
 	run '["attempt","'$attempt'"]'
 	check "$attempt denied with EPERM" is "$OUT" EPERM
 done
+if [ "$(uname -m)" = x86_64 ]; then
+	run '["attempt","x32-syscall"]'
+	check "x32 system call kills the process (SIGSYS, 159)" is "$CODE" 159
+	if "$ATTEMPT" ia32-syscall > /dev/null 2>&1; then
+		run '["attempt","ia32-syscall"]'
+		check "ia32 system call (int 0x80) kills the process (SIGSYS, 159)" is "$CODE" 159
+	else
+		echo "skip ia32 check (this kernel has no ia32 emulation)"
+	fi
+fi
 run '["attempt","clone3"]'
 check "clone3 -> ENOSYS" is "$OUT" ENOSYS
 run '["attempt","memfd"]'
@@ -221,6 +231,9 @@ wait $launcher
 CODE=$?
 check "SIGTERM forwarded to the command (143)" is "$CODE" 143
 if command -v script > /dev/null 2>&1; then
+	plan '["attempt","tiocsti"]' > "$WORK/plan.json"
+	OUT=$(script -qc "$LAUNCHER --plan-file $WORK/plan.json" /dev/null < /dev/null | tr -d '\r')
+	check "TIOCSTI into the caller's terminal refused (new session)" is "$OUT" EPERM
 	P_PTY=true plan '["sh","-c","test -t 0 && test -t 1 && tty | grep -q /dev/pts && echo pty-ok"]' > "$WORK/plan.json"
 	OUT=$("$LAUNCHER" 3< "$WORK/plan.json" < /dev/null | tr -d '\r')
 	check "pty mode gives a terminal" is "$OUT" pty-ok
