@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { Agent, buildConnector, errors as undiciErrors, request as undiciRequest } from 'undici';
 import { NemotronError, type NemotronErrorCode } from '../errors.js';
@@ -259,14 +260,15 @@ function preciseConnector(timeoutMs: number): buildConnector.connector {
   const base = buildConnector({ timeout: timeoutMs + 2000 });
   return (options, callback) => {
     let settled = false;
-    let socket: ReturnType<typeof base> | undefined;
+    // undici's connector returns the socket it is connecting even though its type says void.
+    let pending: unknown;
     const timer = setTimeout(() => {
       if (settled) return;
       settled = true;
-      (socket as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+      if (pending instanceof Socket) pending.destroy();
       callback(new undiciErrors.ConnectTimeoutError(`connect timeout after ${timeoutMs} ms`), null);
     }, timeoutMs);
-    socket = base(options, (...result) => {
+    pending = base(options, (...result) => {
       if (settled) {
         result[1]?.destroy();
         return;
@@ -275,7 +277,6 @@ function preciseConnector(timeoutMs: number): buildConnector.connector {
       clearTimeout(timer);
       callback(...result);
     });
-    return socket;
   };
 }
 
