@@ -279,6 +279,15 @@ describe('routing rules', () => {
       expect(answer.json()).toMatchObject({ content: [{ type: 'text', text: '[claude] hi there' }] });
       expect(fixture.anthropic.requests[0]?.headers['x-api-key']).toBe(cloudKeys.anthropic);
       expect(fixture.anthropic.requests[0]?.headers.authorization).toBeUndefined();
+      // Token counting carries the same content: scanned, routed and redacted like a message.
+      const count = await postJson(fixture.origin, '/v1/messages/count_tokens', {
+        model: 'claude-x',
+        messages: [{ role: 'user', content: 'count jane@example.com' }],
+      });
+      expect(count.status).toBe(200);
+      expect(count.json()).toEqual({ input_tokens: 'count \u27e6EMAIL_1\u27e7'.length });
+      expect(fixture.anthropic.requests[1]?.path).toBe('/v1/messages/count_tokens');
+      expect(fixture.anthropic.requests[1]?.body).not.toContain('jane@');
     } finally {
       await fixture.close();
     }

@@ -79,6 +79,7 @@ const inferenceRoutes: Record<string, ClientApi> = {
   '/v1/responses': 'openai-responses',
   '/v1/embeddings': 'openai-embeddings',
   '/v1/messages': 'anthropic-messages',
+  '/v1/messages/count_tokens': 'anthropic-messages',
 };
 
 function formatOf(request: IncomingMessage, path: string): ErrorFormat {
@@ -167,7 +168,7 @@ export async function createRouter(options: RouterOptions): Promise<PrivacyRoute
       format,
       404,
       'unknown_route',
-      `unknown route ${request.method ?? 'GET'} ${path}; the router serves /v1/chat/completions, /v1/responses, /v1/embeddings, /v1/messages, /v1/models and /v1/nemoclaw/status`,
+      `unknown route ${request.method ?? 'GET'} ${path}; the router serves /v1/chat/completions, /v1/responses, /v1/embeddings, /v1/messages, /v1/messages/count_tokens, /v1/models and /v1/nemoclaw/status`,
     );
   };
 

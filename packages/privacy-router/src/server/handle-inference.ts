@@ -238,7 +238,7 @@ export async function handleInference(
     );
     return;
   }
-  const shape = checkRequestShape(api, parsed);
+  const shape = checkRequestShape(api, parsed, path);
   if (!shape.ok) {
     sendError(response, format, 400, 'invalid_request', `invalid ${path} request: ${shape.error}`);
     return;

@@ -31,6 +31,11 @@ const anthropicRequest = z.looseObject({
   stream: z.boolean().optional(),
 });
 
+const countTokensPath = '/v1/messages/count_tokens';
+
+/** `/v1/messages/count_tokens`: the Messages shape without `max_tokens`. */
+const anthropicCountTokensRequest = anthropicRequest.omit({ max_tokens: true, stream: true });
+
 const shapes = {
   'openai-chat': chatRequest,
   'openai-responses': responsesRequest,
@@ -43,12 +48,14 @@ export type RequestShapeResult = { ok: true; value: Record<string, unknown> } | 
 
 /**
  * Checks the fields the router relies on (model, messages/input, stream) without rejecting fields
- * it does not know: those go to the provider unchanged.
+ * it does not know: those go to the provider unchanged. `path` selects the count-tokens variant of
+ * the Anthropic shape.
  */
-export function checkRequestShape(api: ClientApi, body: unknown): RequestShapeResult {
-  const result = shapes[api].safeParse(body);
+export function checkRequestShape(api: ClientApi, body: unknown, path = ''): RequestShapeResult {
+  const shape = path === countTokensPath ? anthropicCountTokensRequest : shapes[api];
+  const result = shape.safeParse(body);
   if (result.success) return { ok: true, value: body as Record<string, unknown> };
   const issue = result.error.issues[0];
-  const path = issue === undefined || issue.path.length === 0 ? 'body' : issue.path.map(String).join('.');
-  return { ok: false, error: `${path}: ${issue?.message ?? 'invalid request'}` };
+  const field = issue === undefined || issue.path.length === 0 ? 'body' : issue.path.map(String).join('.');
+  return { ok: false, error: `${field}: ${issue?.message ?? 'invalid request'}` };
 }

@@ -178,6 +178,36 @@ describe('streaming', () => {
     expect(answer.headers.get('x-request-id')).toBe('req-upstream');
   });
 
+  it('applies backpressure: a client that does not read stops the provider, a reading one gets everything', async () => {
+    fixture = await startRouterFixture((urls) => ({ ...standardPolicy(urls), default_route: 'local' }));
+    const total = 64 * 1024 * 1024;
+    fixture.local.behaviour.largeStreamBytes = total;
+    const received = await new Promise<{ pausedAt: number; bytes: number }>((resolve, reject) => {
+      const request = httpRequest(`${fixture?.origin}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      });
+      request.on('error', reject);
+      request.on('response', (response) => {
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+        });
+        response.pause();
+        // While the client reads nothing, the provider can only fill the socket and stream buffers.
+        setTimeout(() => {
+          const pausedAt = fixture?.local.streamedBytes ?? 0;
+          response.resume();
+          response.on('end', () => resolve({ pausedAt, bytes }));
+        }, 2_000);
+      });
+      request.end(JSON.stringify({ ...chat, stream: true }));
+    });
+    expect(received.pausedAt).toBeGreaterThan(0);
+    expect(received.pausedAt).toBeLessThan(16 * 1024 * 1024);
+    expect(received.bytes).toBeGreaterThan(total);
+  });
+
   it('propagates a client abort to the provider (the provider sees its connection close)', async () => {
     fixture = await startRouterFixture(standardPolicy);
     fixture.cloud.behaviour.stallAfterFirstEvent = true;

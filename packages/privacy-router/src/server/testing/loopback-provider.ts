@@ -26,6 +26,11 @@ export interface LoopbackProviderBehaviour {
   stallAfterFirstEvent: boolean;
   /** Answer streamed tool calls (when the request has `tools`) with `{"text": <last user text>}`. */
   toolCalls: boolean;
+  /**
+   * When set, a chat stream is this many bytes of 64 KiB events, written only as fast as the reader
+   * takes them (write, wait for 'drain' when it returns false); see `streamedBytes`.
+   */
+  largeStreamBytes?: number | undefined;
   /** When set, a stream sends its first event, waits for this promise, then sends the rest. */
   gate?: Promise<void> | undefined;
   /** Answer every inference call with this status and body instead. */
@@ -41,6 +46,8 @@ export interface LoopbackProvider {
   /** Responses whose client (the router) went away before the response ended. */
   clientClosedEarly: number;
   behaviour: LoopbackProviderBehaviour;
+  /** Bytes a large stream (see `largeStreamBytes`) has handed to its socket so far. */
+  streamedBytes: number;
   /** Resolves when the next early client close happens. */
   nextEarlyClose(): Promise<void>;
   close(): Promise<void>;
@@ -102,7 +109,23 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
     stallAfterFirstEvent: false,
     toolCalls: true,
   };
-  const provider = { clientClosedEarly: 0 };
+  const provider = { clientClosedEarly: 0, streamedBytes: 0 };
+
+  const streamLarge = (response: ServerResponse, total: number): void => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    const event = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'x'.repeat(65_000) } }] })}\n\n`;
+    const pump = (): void => {
+      while (provider.streamedBytes < total) {
+        provider.streamedBytes += event.length;
+        if (!response.write(event)) {
+          response.once('drain', pump);
+          return;
+        }
+      }
+      response.end('data: [DONE]\n\n');
+    };
+    pump();
+  };
 
   const unauthorized = (response: ServerResponse): void => {
     const body =
@@ -383,7 +406,9 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
         const answer = `[${options.name}] ${lastUserText(body)}`;
         const stream = body.stream === true;
         if (path === '/v1/chat/completions') {
-          if (stream) streamChat(response, body, answer, done);
+          if (stream && behaviour.largeStreamBytes !== undefined)
+            streamLarge(response, behaviour.largeStreamBytes);
+          else if (stream) streamChat(response, body, answer, done);
           else {
             const wantsTools = behaviour.toolCalls && Array.isArray(body.tools) && body.tools.length > 0;
             answerJson(response, {
@@ -445,6 +470,10 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
           });
           return;
         }
+        if (path === '/v1/messages/count_tokens') {
+          answerJson(response, { input_tokens: lastUserText(body).length });
+          return;
+        }
         if (path === '/v1/messages') {
           if (stream) streamAnthropic(response, body, answer, done);
           else {
@@ -477,6 +506,9 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
     requests,
     get clientClosedEarly() {
       return provider.clientClosedEarly;
+    },
+    get streamedBytes() {
+      return provider.streamedBytes;
     },
     behaviour,
     nextEarlyClose: () => new Promise<void>((resolve) => waiters.push(resolve)),
