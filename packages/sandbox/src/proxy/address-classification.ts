@@ -90,6 +90,9 @@ const ipv4Compatible: [ipaddr.IPv6, number] = [ipaddr.IPv6.parse('::'), 96];
  * misclassify it.
  */
 export function parseIpAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  if (text.includes('%')) {
+    return null; // zone ids select an interface: never accepted
+  }
   let candidate = text;
   const embedded = /^(.*:)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/u.exec(text);
   if (embedded !== null) {

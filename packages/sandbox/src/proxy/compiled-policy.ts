@@ -202,6 +202,7 @@ export function compilePolicies(
     if (error instanceof ProxyPolicyError) {
       return { ok: false, error };
     }
-    throw error;
+    // Fail closed on anything unexpected: the caller keeps its last-known-good policy.
+    return { ok: false, error: new ProxyPolicyError('network_policies', `cannot compile: ${String(error)}`) };
   }
 }

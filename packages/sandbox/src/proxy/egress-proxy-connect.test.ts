@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEgressProxy } from './egress-proxy.js';
 import type { EgressDecision, EgressProxy } from './egress-proxy-types.js';
+import { buildClientHello } from './testing/client-hello.js';
 import {
   type EchoServer,
   openTunnel,
@@ -356,35 +357,3 @@ describe('CONNECT: tunnel host checks (SNI, Host inside the tunnel)', () => {
     reply.socket.destroy();
   });
 });
-
-/** Builds a minimal TLS 1.2-style ClientHello record carrying `serverName` in the SNI extension. */
-export function buildClientHello(serverName: string): Buffer {
-  const name = Buffer.from(serverName, 'latin1');
-  const serverNameList = Buffer.concat([Buffer.from([0x00]), u16(name.length), name]);
-  const sniBody = Buffer.concat([u16(serverNameList.length), serverNameList]);
-  const sniExtension = Buffer.concat([u16(0x0000), u16(sniBody.length), sniBody]);
-  const otherExtension = Buffer.concat([u16(0x000b), u16(2), Buffer.from([0x01, 0x00])]);
-  const extensions = Buffer.concat([otherExtension, sniExtension]);
-  const body = Buffer.concat([
-    Buffer.from([0x03, 0x03]),
-    Buffer.alloc(32, 7),
-    Buffer.from([0x00]),
-    u16(4),
-    Buffer.from([0x13, 0x01, 0xc0, 0x2f]),
-    Buffer.from([0x01, 0x00]),
-    u16(extensions.length),
-    extensions,
-  ]);
-  const handshake = Buffer.concat([
-    Buffer.from([0x01, (body.length >> 16) & 0xff]),
-    u16(body.length & 0xffff),
-    body,
-  ]);
-  return Buffer.concat([Buffer.from([0x16, 0x03, 0x01]), u16(handshake.length), handshake]);
-}
-
-function u16(value: number): Buffer {
-  const buffer = Buffer.alloc(2);
-  buffer.writeUInt16BE(value);
-  return buffer;
-}

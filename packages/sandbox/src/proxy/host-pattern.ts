@@ -51,17 +51,15 @@ export function compileHostPattern(pattern: string): HostResult<HostPattern> {
   if (normalizedSuffix === undefined || !normalizedSuffix.ok || normalizedSuffix.value.kind !== 'name') {
     return { ok: false, error: `host pattern "${pattern}": invalid domain "${rest}"` };
   }
-  const labelExpression = firstLabel
-    .split('*')
-    .map((piece) => piece.replace(/[-_]/gu, (character) => `\\${character}`))
-    .join('[^.]+');
+  const labelExpression = firstLabel.split('*').map(escapeRegExp).join('[^.]+');
   const suffixText = normalizedSuffix.value.host;
-  const expression = new RegExp(
-    `^${labelExpression}\\.${suffixText.replace(/[.\-_]/gu, (c) => `\\${c}`)}$`,
-    'u',
-  );
+  const expression = new RegExp(`^${labelExpression}\\.${escapeRegExp(suffixText)}$`, 'u');
   return {
     ok: true,
     value: { text: `${firstLabel}.${suffixText}`, matches: (host) => expression.test(host) },
   };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 }
