@@ -3,12 +3,13 @@
 // Usage: npm run bench (builds nothing: run `npm run build` first). Writes BENCHMARKS.md.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { NemotronClient, openAiCompatibleProfile } from '../dist/index.js';
 
 const tokens = Number(process.env.BENCH_TOKENS ?? 20000);
+const loadAtStart = loadavg()[0] ?? 0;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 31);
 const warmup = 3;
 
@@ -133,6 +134,7 @@ const lines = [
   '',
   `Date: ${date}  `,
   `Machine: Linux ${kernel}, ${cpu} (${cpus().length} logical CPUs), Node ${process.version}  `,
+  `Load average (1 min) when the run started: ${loadAtStart.toFixed(1)} — absolute numbers move with other load on a shared machine; the ratio, from alternating rounds, is the result.  `,
   `Package version: ${version}; undici ${JSON.parse(readFileSync(new URL('../../../node_modules/undici/package.json', import.meta.url), 'utf8')).version}`,
   '',
   `Workload: one loopback server process streams ${tokens} OpenAI-style SSE chunks (${(bytes / 1e6).toFixed(1)} MB, vLLM's chunk shape,`,
