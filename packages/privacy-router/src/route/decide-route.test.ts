@@ -89,6 +89,24 @@ describe('decideRoute', () => {
     expect(routeOf(decideRoute([finding('SECRET')], policy, { conversation }))).toBe('block');
   });
 
+  it('does not let a sticky conversation reach the cloud unredacted when no local provider is left', () => {
+    const conversation = { id: 'c', localProvider: 'local' };
+    const cloudOnly: RouterInferencePolicy = {
+      providers: { cloud: policy.providers.cloud ?? { kind: 'ollama', base_url: 'x' } },
+      default_route: 'cloud',
+    };
+    const blocked = decideRoute([], cloudOnly, { conversation });
+    expect(routeOf(blocked)).toBe('block');
+    expect(blocked.reason.basis).toBe('local-unavailable');
+    const redacted = decideRoute(
+      [],
+      { ...cloudOnly, on_local_unavailable: 'redact_and_cloud' },
+      { conversation },
+    );
+    expect(routeOf(redacted)).toBe('cloud');
+    expect(redacted.redact).toBe(true);
+  });
+
   it('falls back per on_local_unavailable', () => {
     const local = decideRoute([finding('CREDIT_CARD')], policy);
     expect(routeOf(decideLocalUnavailable(local, policy))).toBe('block');

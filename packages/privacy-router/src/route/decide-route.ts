@@ -153,6 +153,19 @@ export function decideRoute(
   if (stuck !== undefined) {
     const local = localProviderOf(policy, stuck);
     const chosen = providers.get(routeName);
+    if (local === undefined && chosen?.local !== true) {
+      // The conversation went local, but the (reloaded) policy has no local provider any more:
+      // that is the local provider being unavailable, never a reason to go to the cloud as is.
+      return decideLocalUnavailable(
+        {
+          route: 'block',
+          redact: false,
+          reason: { basis: 'sticky', rule: ruleIndex, entities, sensitivity },
+          sticky: true,
+        },
+        policy,
+      );
+    }
     if (local !== undefined && chosen?.local !== true) {
       return {
         route: local,

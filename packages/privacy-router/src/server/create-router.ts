@@ -189,8 +189,9 @@ export async function createRouter(options: RouterOptions): Promise<PrivacyRoute
       } else response.destroy();
     });
   });
+  // Time for a client to send its request headers and its whole body (not the answer).
   server.headersTimeout = 60_000;
-  server.requestTimeout = 0;
+  server.requestTimeout = 120_000;
 
   return {
     server,
