@@ -2,7 +2,7 @@
 // Converts gitleaks' rule file (MIT, https://github.com/gitleaks/gitleaks, config/gitleaks.toml)
 // into src/detect/secrets/gitleaks-rules.generated.ts, the ruleset of the SECRET recognizer.
 //
-//   node scripts/convert-gitleaks.mjs [path/to/gitleaks.toml]
+//   node scripts/convert-gitleaks.mjs [path/to/gitleaks.toml [output.ts]]
 //
 // Default input: ../shared/data/secrets/gitleaks.toml relative to the repository root. Every
 // regex is compiled with RE2 (the engine the detector runs them in); a rule RE2 rejects makes the
@@ -19,10 +19,18 @@ import { parse } from 'smol-toml';
 const here = dirname(fileURLToPath(import.meta.url));
 const packageRoot = resolve(here, '..');
 const input = resolve(process.argv[2] ?? resolve(packageRoot, '../../../shared/data/secrets/gitleaks.toml'));
-const output = resolve(packageRoot, 'src/detect/secrets/gitleaks-rules.generated.ts');
+const output = resolve(
+  process.argv[3] ?? resolve(packageRoot, 'src/detect/secrets/gitleaks-rules.generated.ts'),
+);
 
 const source = readFileSync(input, 'utf8');
-const config = parse(source);
+let config;
+try {
+  config = parse(source);
+} catch (error) {
+  process.stderr.write(`convert-gitleaks: ${input}: not valid TOML: ${error.message}\n`);
+  process.exit(1);
+}
 
 function compileCheck(pattern, where) {
   try {
@@ -51,23 +59,28 @@ function convertAllowlist(allowlist, where) {
 
 const rules = [];
 const skipped = [];
-for (const rule of config.rules ?? []) {
-  if (typeof rule.regex !== 'string') {
-    skipped.push(rule.id);
-    continue;
+try {
+  for (const rule of config.rules ?? []) {
+    if (typeof rule.regex !== 'string') {
+      skipped.push(rule.id);
+      continue;
+    }
+    const converted = {
+      id: rule.id,
+      description: rule.description ?? '',
+      regex: compileCheck(rule.regex, `rule ${rule.id}`),
+      secretGroup: rule.secretGroup ?? 0,
+      entropy: rule.entropy ?? 0,
+      keywords: (rule.keywords ?? []).map((word) => String(word).toLowerCase()),
+      allowlists: (rule.allowlists ?? [])
+        .map((allowlist, index) => convertAllowlist(allowlist, `rule ${rule.id} allowlists[${index}]`))
+        .filter((allowlist) => allowlist !== undefined),
+    };
+    rules.push(converted);
   }
-  const converted = {
-    id: rule.id,
-    description: rule.description ?? '',
-    regex: compileCheck(rule.regex, `rule ${rule.id}`),
-    secretGroup: rule.secretGroup ?? 0,
-    entropy: rule.entropy ?? 0,
-    keywords: (rule.keywords ?? []).map((word) => String(word).toLowerCase()),
-    allowlists: (rule.allowlists ?? [])
-      .map((allowlist, index) => convertAllowlist(allowlist, `rule ${rule.id} allowlists[${index}]`))
-      .filter((allowlist) => allowlist !== undefined),
-  };
-  rules.push(converted);
+} catch (error) {
+  process.stderr.write(`convert-gitleaks: ${error.message}\n`);
+  process.exit(1);
 }
 const globalAllowlist = convertAllowlist(config.allowlist ?? {}, 'global allowlist') ?? {
   regexTarget: 'secret',
@@ -82,7 +95,7 @@ const header = `// biome-ignore-all lint/suspicious/noTemplateCurlyInString: git
 // The rules are derived from gitleaks (https://github.com/gitleaks/gitleaks), used under the MIT
 // licence:
 //
-${readFileSync(resolve(dirname(input), 'LICENSE'), 'utf8')
+${readLicense()
   .trim()
   .split('\n')
   .map((line) => `// ${line}`.trimEnd())
@@ -90,6 +103,14 @@ ${readFileSync(resolve(dirname(input), 'LICENSE'), 'utf8')
 //
 // ${rules.length} rules kept; skipped (no regex, path-only): ${skipped.join(', ') || 'none'}.
 `;
+
+function readLicense() {
+  try {
+    return readFileSync(resolve(dirname(input), 'LICENSE'), 'utf8');
+  } catch {
+    return 'MIT License, Copyright (c) 2019 Zachary Rice (see https://github.com/gitleaks/gitleaks/blob/master/LICENSE)';
+  }
+}
 
 const body = `import type { GitleaksAllowlist, GitleaksRule } from './gitleaks-rule.js';
 

@@ -1,5 +1,5 @@
 import type { Finding } from '../finding.js';
-import { compileLinear, matchAll } from '../linear-regex.js';
+import { compileLinear, type LinearRegex } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 import { gazetteer } from './gazetteer.js';
 
@@ -503,6 +503,78 @@ function extend(text: string, end: number, lowerCase: boolean): number {
   return current;
 }
 
+interface Line {
+  start: number;
+  end: number;
+  digitRuns: number;
+  hasCapital: boolean;
+  hasStreet: boolean;
+  hasUnit: boolean;
+}
+
+const unitWords = new Set([
+  'apt',
+  'apartment',
+  'suite',
+  'ste',
+  'unit',
+  'flat',
+  'floor',
+  'fl',
+  'room',
+  'rm',
+  'bldg',
+  'box',
+  'fpo',
+  'apo',
+  'dpo',
+  'psc',
+  'usns',
+  'uss',
+  'usnv',
+  'uscgc',
+]);
+
+/** Splits `text` into lines and notes, with one character scan, what each line contains. */
+function linesOf(text: string): Line[] {
+  const lines: Line[] = [];
+  let start = 0;
+  while (start <= text.length) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const line: Line = { start, end, digitRuns: 0, hasCapital: false, hasStreet: false, hasUnit: false };
+    let wordStart = -1;
+    let inDigits = false;
+    for (let index = start; index <= end; index += 1) {
+      const character = index < end ? text.charAt(index) : ' ';
+      const code = character.charCodeAt(0);
+      const digit = code >= 48 && code <= 57;
+      if (digit && !inDigits) line.digitRuns += 1;
+      inDigits = digit;
+      const letter =
+        (code >= 65 && code <= 90) ||
+        (code >= 97 && code <= 122) ||
+        code > 127 ||
+        character === '/' ||
+        character === '.';
+      if (code >= 65 && code <= 90) line.hasCapital = true;
+      else if (code > 127 && character !== character.toLowerCase()) line.hasCapital = true;
+      if (letter && wordStart < 0) wordStart = index;
+      if (!letter && wordStart >= 0) {
+        const word = text.slice(wordStart, index);
+        const lower = bare(word);
+        if (isStreetToken(word)) line.hasStreet = true;
+        if (unitWords.has(lower) || lower === 'p.o' || lower === 'p') line.hasUnit = true;
+        wordStart = -1;
+      }
+    }
+    lines.push(line);
+    if (newline === -1) break;
+    start = newline + 1;
+  }
+  return lines;
+}
+
 /** Parts of one address found by different patterns become one finding (union, highest score). */
 function mergeOverlapping(findings: Finding[]): Finding[] {
   const sorted = [...findings].sort((left, right) => left.start - right.start);
@@ -543,13 +615,18 @@ export function createAddressRecognizer(): Recognizer {
           detector: 'address',
         });
       };
-      for (const pattern of [numberLed, wordLed, streetNamed]) {
+      const run = (pattern: LinearRegex, line: Line, retry: boolean): void => {
+        const lineText = text.slice(line.start, line.end);
         pattern.lastIndex = 0;
         for (;;) {
-          const match = pattern.exec(text);
+          const match = pattern.exec(lineText);
           if (match === null) break;
-          const matchStart = match.index;
+          const matchStart = line.start + match.index;
           const matchEnd = matchStart + match[0].length;
+          if (!retry) {
+            add(matchStart, matchEnd, pattern === cityStateZip ? 0.75 : 0.6);
+            continue;
+          }
           // a number glued to other digits or identifiers ("219-45-8812") is not a house number
           const glued = /[0-9\-/:.#]/.test(text.charAt(matchStart - 1));
           const span = glued
@@ -557,16 +634,25 @@ export function createAddressRecognizer(): Recognizer {
             : streetSpan(wordsOf(text.slice(matchStart, matchEnd).replace(/,/g, ' '), matchStart));
           if (span) {
             add(span.start, span.end, 0.9);
-            pattern.lastIndex = Math.max(span.end, matchStart + 1);
+            pattern.lastIndex = Math.max(span.end, matchStart + 1) - line.start;
           } else {
             // no street line here: retry from the next word of the match
             const space = text.indexOf(' ', matchStart + 1);
-            pattern.lastIndex = space < 0 || space >= matchEnd ? matchEnd : space + 1;
+            pattern.lastIndex = (space < 0 || space >= matchEnd ? matchEnd : space + 1) - line.start;
           }
         }
+      };
+      // Each pattern runs only on the lines that can hold what it looks for.
+      for (const line of linesOf(text)) {
+        if (line.hasStreet) {
+          run(streetNamed, line, true);
+          if (line.digitRuns > 0) run(wordLed, line, true);
+        }
+        if (line.digitRuns > 0 && (line.hasStreet || (line.digitRuns >= 2 && line.hasCapital)))
+          run(numberLed, line, true);
+        if (line.hasUnit) run(units, line, false);
+        if (line.digitRuns > 0 && line.hasCapital) run(cityStateZip, line, false);
       }
-      for (const match of matchAll(units, text)) add(match.start, match.end, 0.6);
-      for (const match of matchAll(cityStateZip, text)) add(match.start, match.end, 0.75);
       return mergeOverlapping(findings);
     },
   };

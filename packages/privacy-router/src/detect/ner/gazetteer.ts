@@ -18,6 +18,8 @@ export interface Gazetteer {
   organizationSuffixes: ReadonlySet<string>;
   /** Lower-case words that compromise knows as something other than a name (common English words). */
   commonWords: ReadonlySet<string>;
+  /** First words of the multi-word places (so that only promising positions are looked up). */
+  placeFirstWords: ReadonlySet<string>;
   /** Longest place/organisation/person entry, in words. */
   longestEntryWords: number;
 }
@@ -128,7 +130,13 @@ export function gazetteer(): Gazetteer {
   const organizationSuffixes = new Set<string>(extraOrganizationSuffixes);
   for (const word of Object.keys(model.two?.orgWords ?? {}))
     if (!excludedOrganizationSuffixes.has(word)) organizationSuffixes.add(word);
+  const placeFirstWords = new Set<string>();
+  for (const place of places) {
+    const space = place.indexOf(' ');
+    if (space > 0) placeFirstWords.add(place.slice(0, space));
+  }
   cached = {
+    placeFirstWords,
     firstNames,
     lastNames,
     people,

@@ -240,6 +240,8 @@ export function createNamesRecognizer(): Recognizer {
       for (const { chunk, index } of chunksOf(tokens)) classifyChunk(chunk, index, tokens, lexicon, findings);
       // Multi-word places in any case ("Saint Vincent and the Grenadines", "costa rica").
       for (let index = 0; index < tokens.length; index += 1) {
+        const head = tokens[index];
+        if (head === undefined || !lexicon.placeFirstWords.has(head.lower)) continue;
         for (let size = Math.min(lexicon.longestEntryWords, tokens.length - index); size >= 2; size -= 1) {
           const members = tokens.slice(index, index + size);
           if (members.some((member, position) => position > 0 && member.gapBefore !== ' ')) continue;
@@ -300,8 +302,8 @@ function classifyChunk(
   const start = first.start;
   const end = last.end;
   const phrase = joined(members);
-  const before = previousWord(tokens, tokens.indexOf(first));
-  const beforeBefore = before ? previousWord(tokens, tokens.indexOf(before)) : undefined;
+  const before = previousWord(tokens, first.index);
+  const beforeBefore = before ? previousWord(tokens, before.index) : undefined;
   const twoWordLocation =
     (before?.lower === 'at' || before?.lower === 'in') &&
     beforeBefore !== undefined &&

@@ -15,6 +15,8 @@ export interface Token {
   sentenceStart: boolean;
   /** The characters between the previous token and this one. */
   gapBefore: string;
+  /** Position of the token in the list. */
+  index: number;
 }
 
 function isLetter(character: string): boolean {
@@ -94,6 +96,7 @@ export function tokenize(text: string): Token[] {
       allCaps: word.length > 1 && word === word.toUpperCase() && word !== word.toLowerCase(),
       sentenceStart,
       gapBefore,
+      index: tokens.length,
     });
     previousEnd = index;
   }

@@ -69,43 +69,98 @@ export function createPhoneRecognizer(): Recognizer {
     scan(input: ScanInput): Finding[] {
       const { text, lowerText } = input;
       const findings: Finding[] = [];
-      for (const match of matchAll(phonePattern, text)) {
-        let start = match.start;
-        const end = match.end;
-        let candidate = text.slice(start, end);
-        // Drop an unbalanced leading '(' or trailing ')' the pattern may take.
-        if (candidate.startsWith('(') && !candidate.includes(')')) {
-          start += 1;
-          candidate = candidate.slice(1);
+      for (const region of digitRegions(text)) {
+        const regionText = text.slice(region.start, region.end);
+        for (const regionMatch of matchAll(phonePattern, regionText)) {
+          const match = { start: region.start + regionMatch.start, end: region.start + regionMatch.end };
+          let start = match.start;
+          const end = match.end;
+          let candidate = text.slice(start, end);
+          // Drop an unbalanced leading '(' or trailing ')' the pattern may take.
+          if (candidate.startsWith('(') && !candidate.includes(')')) {
+            start += 1;
+            candidate = candidate.slice(1);
+          }
+          const number = candidate.replace(/\s?(?:x|ext\.?|extension)\s?\d{1,6}$/i, '');
+          const digits = number.replace(/\D/g, '');
+          if (digits.length < 7 || digits.length > 15) continue;
+          const before = text.charAt(start - 1);
+          const after = text.charAt(end);
+          const labelAfter = suffixContextWords.test(text.slice(end, end + 20));
+          if (
+            /[\w.\-/:]/.test(before) ||
+            /[\w/:@]/.test(after) ||
+            (after === '-' && !labelAfter) ||
+            (after === '.' && /\d/.test(text.charAt(end + 1)))
+          )
+            continue;
+          if (looksLikeNonPhone(number)) continue;
+          const base = baseScore(number, digits);
+          if (base === 0) continue;
+          const separated = /[ .\-()\u2011/]/u.test(number.replace(/^\+/, ''));
+          const withContext = hasContext(lowerText, start, phoneContextWords) || labelAfter;
+          // A bare digit run is an id as often as a phone number: only with context.
+          if (!separated && !candidate.startsWith('+') && !withContext) continue;
+          // A number alone on its line (contact blocks, signatures) is likelier a phone number.
+          const aloneOnLine = separated && isAloneOnLine(text, start, end);
+          const score = withContext
+            ? boostedScore(base, true)
+            : aloneOnLine
+              ? Math.min(1, base + 0.25)
+              : base;
+          findings.push({ type: 'PHONE', start, end, score, detector: 'phone' });
         }
-        const number = candidate.replace(/\s?(?:x|ext\.?|extension)\s?\d{1,6}$/i, '');
-        const digits = number.replace(/\D/g, '');
-        if (digits.length < 7 || digits.length > 15) continue;
-        const before = text.charAt(start - 1);
-        const after = text.charAt(end);
-        const labelAfter = suffixContextWords.test(text.slice(end, end + 20));
-        if (
-          /[\w.\-/:]/.test(before) ||
-          /[\w/:@]/.test(after) ||
-          (after === '-' && !labelAfter) ||
-          (after === '.' && /\d/.test(text.charAt(end + 1)))
-        )
-          continue;
-        if (looksLikeNonPhone(number)) continue;
-        const base = baseScore(number, digits);
-        if (base === 0) continue;
-        const separated = /[ .\-()\u2011/]/u.test(number.replace(/^\+/, ''));
-        const withContext = hasContext(lowerText, start, phoneContextWords) || labelAfter;
-        // A bare digit run is an id as often as a phone number: only with context.
-        if (!separated && !candidate.startsWith('+') && !withContext) continue;
-        // A number alone on its line (contact blocks, signatures) is likelier a phone number.
-        const aloneOnLine = separated && isAloneOnLine(text, start, end);
-        const score = withContext ? boostedScore(base, true) : aloneOnLine ? Math.min(1, base + 0.25) : base;
-        findings.push({ type: 'PHONE', start, end, score, detector: 'phone' });
       }
       return findings;
     },
   };
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/**
+ * Stretches of text that hold at least seven digits joined by phone separators (space, `.`, `-`,
+ * `/`, parentheses, `+`), widened a little for a country prefix and an extension. The phone
+ * pattern runs only there, so text without phone-like numbers costs one character scan.
+ */
+function digitRegions(text: string): { start: number; end: number }[] {
+  const regions: { start: number; end: number }[] = [];
+  let index = 0;
+  const length = text.length;
+  while (index < length) {
+    if (!isDigitCode(text.charCodeAt(index))) {
+      index += 1;
+      continue;
+    }
+    const start = index;
+    let digits = 0;
+    let end = index;
+    let gap = 0;
+    while (index < length) {
+      const code = text.charCodeAt(index);
+      if (isDigitCode(code)) {
+        digits += 1;
+        gap = 0;
+        end = index + 1;
+      } else if (
+        gap < 3 &&
+        (code === 32 ||
+          code === 46 ||
+          code === 45 ||
+          code === 47 ||
+          code === 40 ||
+          code === 41 ||
+          code === 0x2011)
+      ) {
+        gap += 1;
+      } else break;
+      index += 1;
+    }
+    if (digits >= 7) regions.push({ start: Math.max(0, start - 3), end: Math.min(length, end + 16) });
+  }
+  return regions;
 }
 
 function isAloneOnLine(text: string, start: number, end: number): boolean {

@@ -1,5 +1,6 @@
 import { shannonEntropy } from '../entropy.js';
 import type { Finding } from '../finding.js';
+import { KeywordIndex } from '../keyword-index.js';
 import { compileLinear, type LinearRegex, matchAll } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 import { extraSecretRules } from '../secrets/extra-rules.js';
@@ -12,7 +13,31 @@ interface CompiledAllowlist {
   stopwords: readonly string[];
 }
 
+const leftPrefix = String.raw`[\w.-]{0,50}?`;
+
+/** Start of the `[\w.-]{0,50}` run that ends at `start` (what gitleaks' dropped prefix would have matched). */
+function leftExtension(text: string, start: number): number {
+  let index = start;
+  while (index > 0 && start - index < 50) {
+    const code = text.charCodeAt(index - 1);
+    const word =
+      (code >= 48 && code <= 57) ||
+      (code >= 65 && code <= 90) ||
+      (code >= 97 && code <= 122) ||
+      code === 95 ||
+      code === 46 ||
+      code === 45;
+    if (!word) break;
+    index -= 1;
+  }
+  return index;
+}
+
 interface CompiledRule {
+  /** Whether the rule's `[\w.-]{0,50}?` prefix was dropped. */
+  extendLeft: boolean;
+  /** Whether the rule's pattern can match text of unbounded length (it then scans the whole text). */
+  unbounded: boolean;
   rule: GitleaksRule;
   regex: LinearRegex;
   allowlists: readonly CompiledAllowlist[];
@@ -72,9 +97,15 @@ export function compileSecretRules(): readonly CompiledRule[] {
   compiledGlobal = compileAllowlist(gitleaksGlobalAllowlist);
   compiledRules = [...extraSecretRules, ...gitleaksRules].map((rule) => {
     const generic = rule.id.startsWith('generic');
+    // gitleaks' assignment rules start with a lazy `[\w.-]{0,50}?` that only extends the match
+    // to the left; it multiplies RE2's automaton states, so it is dropped and the match text for
+    // `match` allowlists is extended to the left by hand (see leftExtension).
+    const stripped = rule.regex.replace(leftPrefix, '');
     return {
+      unbounded: /(?:^|[^\\])[*+]|,\}/.test(stripped),
+      extendLeft: stripped !== rule.regex,
       rule,
-      regex: compileLinear(rule.regex, 'd'),
+      regex: compileLinear(stripped, 'd'),
       allowlists: [...rule.allowlists, ...(generic ? [genericIdentifierAllowlist] : [])].map(
         compileAllowlist,
       ),
@@ -123,44 +154,122 @@ function hasDigit(value: string): boolean {
 export function createSecretsRecognizer(): Recognizer {
   const rules = compileSecretRules();
   const global = compiledGlobal;
+  // One pass finds every keyword; a rule then runs only on windows around its
+  // keywords' occurrences (gitleaks' keywords are substrings of the rule's match).
+  const rulesByKeyword = new Map<string, number[]>();
+  const alwaysRun: number[] = [];
+  rules.forEach((compiled, index) => {
+    if (compiled.rule.keywords.length === 0) alwaysRun.push(index);
+    for (const keyword of compiled.rule.keywords) {
+      const list = rulesByKeyword.get(keyword) ?? [];
+      list.push(index);
+      rulesByKeyword.set(keyword, list);
+    }
+  });
+  const keywordIndex = new KeywordIndex(rulesByKeyword.keys());
   return {
     name: 'secrets',
     entities: ['SECRET'],
     scan(input: ScanInput): Finding[] {
-      const findings: Finding[] = [];
-      for (const compiled of rules) {
-        const { rule } = compiled;
-        if (rule.keywords.length > 0 && !rule.keywords.some((word) => input.lowerText.includes(word)))
-          continue;
-        for (const match of matchAll(compiled.regex, input.text)) {
-          let index = rule.secretGroup;
-          if (index === 0) index = match.groups.findIndex((group, position) => position > 0 && group);
-          if (index <= 0) index = 0;
-          const secret = match.groups[index];
-          const span = index === 0 ? ([match.start, match.end] as const) : match.spans[index];
-          if (secret === undefined || span === undefined || secret.length === 0) continue;
-          if (rule.entropy > 0 && shannonEntropy(secret) <= rule.entropy) continue;
-          if (compiled.generic && !hasDigit(secret)) continue;
-          const lowerSecret = secret.toLowerCase();
-          if (placeholderMarkers.some((marker) => lowerSecret.includes(marker))) continue;
-          const matchText = input.text.slice(match.start, match.end);
-          const line = lineAround(input.text, match.start, match.end);
-          if (global && allowed(global, secret, lowerSecret, matchText, line)) continue;
-          if (
-            compiled.allowlists.some((allowlist) => allowed(allowlist, secret, lowerSecret, matchText, line))
-          )
-            continue;
-          findings.push({
-            type: 'SECRET',
-            subtype: rule.id,
-            start: span[0],
-            end: span[1],
-            score: compiled.score,
-            detector: 'secrets',
-          });
+      const { text } = input;
+      const windows = new Map<number, [number, number][]>();
+      for (const index of alwaysRun) windows.set(index, [[0, text.length]]);
+      for (const hit of keywordIndex.hits(input.lowerText)) {
+        for (const index of rulesByKeyword.get(hit.keyword) ?? []) {
+          const compiled = rules[index];
+          if (compiled === undefined) continue;
+          const list = windows.get(index) ?? [];
+          if (compiled.unbounded) {
+            if (list.length === 0) list.push([0, text.length]);
+          } else {
+            list.push([hit.start - windowBefore, hit.end + windowAfter]);
+          }
+          windows.set(index, list);
         }
+      }
+      const findings: Finding[] = [];
+      for (const [index, list] of windows) {
+        const compiled = rules[index];
+        if (compiled === undefined) continue;
+        for (const [from, to] of mergeWindows(text, list))
+          scanWindow(compiled, input, from, to, global, findings);
       }
       return findings;
     },
   };
+}
+
+/** Characters searched before and after a keyword occurrence by a bounded rule. */
+const windowBefore = 120;
+const windowAfter = 500;
+
+/** Sorts, snaps to whitespace (so that `^`, `$` and `\\b` behave as on the whole text) and merges windows. */
+function mergeWindows(text: string, windows: readonly [number, number][]): [number, number][] {
+  const snapped = windows
+    .map(([from, to]): [number, number] => [snapStart(text, from), snapEnd(text, to)])
+    .sort((left, right) => left[0] - right[0]);
+  const merged: [number, number][] = [];
+  for (const window of snapped) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && window[0] <= last[1]) last[1] = Math.max(last[1], window[1]);
+    else merged.push([window[0], window[1]]);
+  }
+  return merged;
+}
+
+function isSpace(character: string): boolean {
+  return character === ' ' || character === '\n' || character === '\t' || character === '\r';
+}
+
+function snapStart(text: string, from: number): number {
+  if (from <= 0) return 0;
+  for (let index = from; index > Math.max(0, from - 256); index -= 1)
+    if (isSpace(text.charAt(index - 1))) return index;
+  return Math.max(0, from - 256);
+}
+
+function snapEnd(text: string, to: number): number {
+  if (to >= text.length) return text.length;
+  for (let index = to; index < Math.min(text.length, to + 256); index += 1)
+    if (isSpace(text.charAt(index))) return index;
+  return Math.min(text.length, to + 256);
+}
+
+function scanWindow(
+  compiled: CompiledRule,
+  input: ScanInput,
+  from: number,
+  to: number,
+  global: CompiledAllowlist | undefined,
+  findings: Finding[],
+): void {
+  const { rule } = compiled;
+  const text = input.text;
+  const windowText = from === 0 && to === text.length ? text : text.slice(from, to);
+  for (const match of matchAll(compiled.regex, windowText)) {
+    let index = rule.secretGroup;
+    if (index === 0) index = match.groups.findIndex((group, position) => position > 0 && group);
+    if (index <= 0) index = 0;
+    const secret = match.groups[index];
+    const span = index === 0 ? ([match.start, match.end] as const) : match.spans[index];
+    if (secret === undefined || span === undefined || secret.length === 0) continue;
+    if (rule.entropy > 0 && shannonEntropy(secret) <= rule.entropy) continue;
+    if (compiled.generic && !hasDigit(secret)) continue;
+    const lowerSecret = secret.toLowerCase();
+    if (placeholderMarkers.some((marker) => lowerSecret.includes(marker))) continue;
+    const matchStart = compiled.extendLeft ? leftExtension(text, from + match.start) - from : match.start;
+    const matchText = windowText.slice(Math.max(0, matchStart), match.end);
+    const line = lineAround(text, from + match.start, from + match.end);
+    if (global && allowed(global, secret, lowerSecret, matchText, line)) continue;
+    if (compiled.allowlists.some((allowlist) => allowed(allowlist, secret, lowerSecret, matchText, line)))
+      continue;
+    findings.push({
+      type: 'SECRET',
+      subtype: rule.id,
+      start: from + span[0],
+      end: from + span[1],
+      score: compiled.score,
+      detector: 'secrets',
+    });
+  }
 }

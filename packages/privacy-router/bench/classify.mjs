@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// Classification latency of the detection engine on one core: `npm run bench` in
+// packages/privacy-router (builds first). Prompts of 2 KB, 8 KB and 64 KB are assembled from
+// the labelled agent prompts and presidio-research sentences (so they carry secrets, identifiers
+// and names at a realistic density). Peers in the same run:
+//   - gitleaks-as-JS-RegExp: the same gitleaks rules compiled naively with JavaScript RegExp
+//     (inline (?i) turned into the i flag), every rule on every prompt, no keyword prefilter;
+//   - compromise: compromise's people()/places()/organizations() on the same prompt.
+// Writes the "Classification" section of BENCHMARKS.md (replacing only that section).
+import { execSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import nlp from 'compromise';
+
+const detectorModule =
+  process.env.NEMOCLAW_BENCH_DETECTOR ?? new URL('../dist/index.js', import.meta.url).href;
+const { createDetector } = await import(detectorModule);
+const { gitleaksRules } = await import(
+  process.env.NEMOCLAW_BENCH_RULES ?? new URL('../dist/index.js', import.meta.url).href
+).then((module) =>
+  module.gitleaksRules
+    ? module
+    : { gitleaksRules: JSON.parse(readFileSync(new URL('./gitleaks-rules.json', import.meta.url), 'utf8')) },
+);
+
+const agent = JSON.parse(readFileSync(new URL('../eval/agent-prompts.json', import.meta.url), 'utf8'));
+const presidio = JSON.parse(
+  readFileSync(new URL('../../../../shared/data/pii/generated_large.json', import.meta.url), 'utf8'),
+);
+
+/** Deterministic prompt of about `bytes` bytes, alternating agent prompts and presidio sentences. */
+function prompt(bytes, seed) {
+  const parts = [];
+  let length = 0;
+  let index = seed;
+  while (length < bytes) {
+    const item =
+      index % 3 === 0
+        ? presidio[(index * 7) % presidio.length].full_text
+        : agent.items[(index * 5) % agent.items.length].text;
+    parts.push(item);
+    length += Buffer.byteLength(item) + 2;
+    index += 1;
+  }
+  return parts.join('\n\n').slice(0, bytes);
+}
+
+function naiveRegExp(pattern) {
+  let flags = 'g';
+  let source = pattern;
+  if (source.includes('(?i)')) {
+    flags += 'i';
+    source = source.replaceAll('(?i)', '');
+  }
+  source = source
+    .replace(/\(\?-i:/g, '(?:')
+    .replace(/\(\?i:/g, '(?:')
+    .replace(/\(\?s:/g, '(?:')
+    .replace(/\\z/g, '$')
+    .replace(/\[\[:alnum:\]\]/g, '[0-9A-Za-z]');
+  try {
+    return new RegExp(source, flags);
+  } catch {
+    return undefined;
+  }
+}
+
+const naiveRules = gitleaksRules
+  .map((rule) => naiveRegExp(rule.regex))
+  .filter((regex) => regex !== undefined);
+function naiveGitleaks(text) {
+  let count = 0;
+  for (const regex of naiveRules) {
+    regex.lastIndex = 0;
+    for (const _ of text.matchAll(regex)) count += 1;
+  }
+  return count;
+}
+
+function compromiseNer(text) {
+  const doc = nlp(text);
+  return doc.people().length + doc.places().length + doc.organizations().length;
+}
+
+function percentile(sorted, fraction) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
+}
+
+function measure(fn, inputs, iterations) {
+  for (let warm = 0; warm < Math.min(20, iterations); warm += 1) fn(inputs[warm % inputs.length]);
+  const samples = [];
+  for (let iteration = 0; iteration < iterations; iteration += 1) {
+    const input = inputs[iteration % inputs.length];
+    const started = process.hrtime.bigint();
+    fn(input);
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  samples.sort((left, right) => left - right);
+  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), iterations };
+}
+
+const detector = createDetector();
+const sizes = [
+  { label: '2 KB', bytes: 2 * 1024, iterations: 400, peerIterations: 100 },
+  { label: '8 KB', bytes: 8 * 1024, iterations: 300, peerIterations: 40 },
+  { label: '64 KB', bytes: 64 * 1024, iterations: 100, peerIterations: 10 },
+];
+const rows = [];
+for (const size of sizes) {
+  const inputs = Array.from({ length: 10 }, (_, seed) => prompt(size.bytes, seed * 11));
+  const ours = measure((text) => detector.scan(text), inputs, size.iterations);
+  const naive = measure(naiveGitleaks, inputs, size.peerIterations);
+  const compromise = measure(compromiseNer, inputs, size.peerIterations);
+  rows.push({ size: size.label, ours, naive, compromise });
+  process.stdout.write(
+    `${size.label}: nemoclaw p50 ${ours.p50.toFixed(2)} ms p99 ${ours.p99.toFixed(2)} ms | gitleaks-as-RegExp p50 ${naive.p50.toFixed(2)} | compromise p50 ${compromise.p50.toFixed(2)}\n`,
+  );
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown cpu';
+const kernel = execSync('uname -r').toString().trim();
+const table = [
+  '| prompt | NemoClaw p50 | NemoClaw p99 | target p99 | gitleaks rules as JS RegExp p50 / p99 (ratio p50) | compromise NER p50 / p99 (ratio p50) |',
+  '|---|---:|---:|---:|---:|---:|',
+  ...rows.map(
+    (row) =>
+      `| ${row.size} | ${row.ours.p50.toFixed(2)} ms | ${row.ours.p99.toFixed(2)} ms | ${row.size === '8 KB' ? '5 ms' : row.size === '64 KB' ? '30 ms' : '-'} | ${row.naive.p50.toFixed(2)} / ${row.naive.p99.toFixed(2)} ms (${(row.naive.p50 / row.ours.p50).toFixed(1)}x) | ${row.compromise.p50.toFixed(2)} / ${row.compromise.p99.toFixed(2)} ms (${(row.compromise.p50 / row.ours.p50).toFixed(1)}x) |`,
+  ),
+].join('\n');
+const section = `## Classification
+
+Detection latency of \`createDetector().scan(text)\` (every recognizer: ${gitleaksRules.length} gitleaks-derived secret rules plus NemoClaw's own in RE2, validated identifiers, names/places/organisations, addresses), one core, one prompt at a time. Prompts are assembled from the labelled agent prompts and presidio-research sentences (10 different prompts per size, cycled). Peers in the same run: the same gitleaks rules compiled naively as JavaScript RegExp (no keyword prefilter, no entropy or allowlists; rules JavaScript cannot compile are dropped: ${gitleaksRules.length - naiveRules.length}), and compromise's \`people()/places()/organizations()\`. Ratio = peer p50 / NemoClaw p50 (higher means NemoClaw is faster).
+
+Machine: ${cpu}, Linux ${kernel}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. Iterations: NemoClaw ${sizes.map((size) => `${size.label} ${size.iterations}`).join(', ')}; peers ${sizes.map((size) => `${size.label} ${size.peerIterations}`).join(', ')}. The machine is shared with other jobs, so p99 includes their noise.
+
+${table}
+`;
+
+const benchmarksUrl = new URL('../BENCHMARKS.md', import.meta.url);
+let report = existsSync(benchmarksUrl)
+  ? readFileSync(benchmarksUrl, 'utf8')
+  : '# @nemoclaw/privacy-router benchmarks\n';
+const start = report.indexOf('## Classification');
+if (start >= 0) {
+  const next = report.indexOf('\n## ', start + 1);
+  report = `${report.slice(0, start)}${section}${next >= 0 ? report.slice(next + 1) : ''}`;
+} else {
+  report = `${report.trimEnd()}\n\n${section}`;
+}
+writeFileSync(benchmarksUrl, report);
+process.stdout.write('updated the Classification section of BENCHMARKS.md\n');
