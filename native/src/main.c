@@ -211,11 +211,18 @@ static int supervise(const struct plan *plan, pid_t init, int master)
 	bool stdin_open = master >= 0;
 	bool killed_by_wall = false;
 	int status = 0;
+	/* Input waiting for the pty: buffered so that a command that does not read its input while
+	 * writing a lot of output cannot stall the relay in both directions. */
+	char input[16384];
+	size_t input_start = 0, input_end = 0;
+	if (master >= 0)
+		fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
 	for (;;) {
+		short master_events = POLLIN | (input_end > input_start ? POLLOUT : 0);
 		struct pollfd fds[4] = {{.fd = signal_fd, .events = POLLIN},
 					{.fd = timer, .events = POLLIN},
-					{.fd = master, .events = POLLIN},
-					{.fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN}};
+					{.fd = master, .events = master_events},
+					{.fd = stdin_open && input_end == 0 ? STDIN_FILENO : -1, .events = POLLIN}};
 		if (poll(fds, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -230,20 +237,34 @@ static int supervise(const struct plan *plan, pid_t init, int master)
 				kill(init, SIGKILL);
 			}
 		}
-		if (fds[2].revents & (POLLIN | POLLHUP | POLLERR)) {
-			if (!pump(master, STDOUT_FILENO))
-				master = -1; /* EIO: every slave fd is closed */
-		}
 		if (fds[3].revents & (POLLIN | POLLHUP | POLLERR)) {
-			if (!pump(STDIN_FILENO, master)) {
+			ssize_t got = read(STDIN_FILENO, input, sizeof input);
+			if (got > 0) {
+				input_start = 0;
+				input_end = (size_t)got;
+			} else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
 				stdin_open = false;
 				struct termios settings;
-				/* End of input: send the EOF character so a reading command sees it. */
-				if (tcgetattr(master, &settings) == 0) {
-					char eof = (char)settings.c_cc[VEOF];
-					ssize_t written = write(master, &eof, 1);
-					(void)written;
+				/* End of input: send the EOF character so that a reading command sees it. */
+				if (master >= 0 && tcgetattr(master, &settings) == 0) {
+					input[0] = (char)settings.c_cc[VEOF];
+					input_start = 0;
+					input_end = 1;
 				}
+			}
+		}
+		if (master >= 0 && input_end > input_start) {
+			ssize_t written = write(master, input + input_start, input_end - input_start);
+			if (written > 0)
+				input_start += (size_t)written;
+			if (input_start == input_end)
+				input_start = input_end = 0;
+		}
+		if (fds[2].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (!pump(master, STDOUT_FILENO)) {
+				close(master); /* EIO: every slave fd is closed */
+				master = -1;
+				stdin_open = false;
 			}
 		}
 		if (fds[0].revents & POLLIN) {
