@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +93,27 @@ describe('spawnSandboxed with the shipped default policy', () => {
     const result = await exit;
     expect(result.code === 128 + 15 || result.signal === 'SIGTERM').toBe(true);
     expect(handle.pid).toBeGreaterThan(0);
+  });
+
+  it('reports the signal when the launcher itself is killed, and the sandbox dies with it', async () => {
+    // A sleep whose argument is unique to this test, so a survivor can be recognised by its cmdline.
+    const marker = `30.${process.pid}${Date.now() % 100_000}`;
+    const handle = spawnSandboxed(policy, ['sh', '-c', `sleep ${marker}; true`], { workdir, env: callerEnv });
+    const exit = collect(handle);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    handle.kill('SIGKILL');
+    expect(await exit).toMatchObject({ code: null, signal: 'SIGKILL' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const survivors = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
+        } catch {
+          return false;
+        }
+      });
+    expect(survivors).toEqual([]);
   });
 
   it('exposes the plan it sent, valid against the schema', () => {
