@@ -73,4 +73,10 @@ export {
   type PolicyVariables,
   policyVariableNames,
 } from './variables.js';
-export { maximumPolicyBytes, maximumPolicyDepth, maximumPolicyNodes } from './yaml-tree.js';
+export {
+  clearPolicyParseCache,
+  maximumPolicyBytes,
+  maximumPolicyDepth,
+  maximumPolicyNodes,
+  parseCacheLimits,
+} from './yaml-tree.js';

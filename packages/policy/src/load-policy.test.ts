@@ -627,3 +627,28 @@ network_policies:
     ]);
   });
 });
+
+describe('the parse cache', () => {
+  it('never serves a stale parse when the file changes', () => {
+    const directory = temporaryDirectory();
+    try {
+      const path = join(directory.path, 'p.yaml');
+      writeFileSync(path, 'version: 1\nlandlock: { compatibility: best_effort }\n');
+      expect(loadedValue(loadPolicyFile(path, testContext)).landlock.compatibility).toBe('best_effort');
+      expect(loadedValue(loadPolicyFile(path, testContext)).landlock.compatibility).toBe('best_effort');
+      writeFileSync(path, 'version: 1\nlandlock: { compatibility: hard_requirement }\n');
+      expect(loadedValue(loadPolicyFile(path, testContext)).landlock.compatibility).toBe('hard_requirement');
+      writeFileSync(path, 'version: 1\nlandlock: { compatibility: sometimes }\n');
+      expect(errorsOf(loadPolicyFile(path, testContext))[0]).toContain('landlock.compatibility');
+    } finally {
+      directory.remove();
+    }
+  });
+  it('keeps results independent of the variables of each load', () => {
+    const text = 'version: 1\nfilesystem_policy: { deny: [~/.ssh] }\n';
+    const first = loadedValue(parsePolicy(text, { file: 'same.yaml', ...testContext }));
+    const second = loadedValue(parsePolicy(text, { file: 'same.yaml', ...testContext, home: '/home/other' }));
+    expect(first.filesystem_policy.deny).toEqual(['/home/agent/.ssh']);
+    expect(second.filesystem_policy.deny).toEqual(['/home/other/.ssh']);
+  });
+});

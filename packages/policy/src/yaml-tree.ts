@@ -28,8 +28,44 @@ export type YamlTreeResult =
   | { readonly ok: true; readonly node: LocatedNode }
   | { readonly ok: false; readonly diagnostics: PolicyDiagnostic[] };
 
-/** Parses YAML `text` (from `file`, for positions) into a {@link LocatedNode} tree, or syntax diagnostics. */
+/** How many parsed files {@link parseYamlTree} keeps, and the largest text it caches. */
+export const parseCacheLimits = { entries: 64, characters: 64 * 1024 } as const;
+
+// Parsed trees are immutable, so a file whose text has not changed (a shipped preset reached
+// through `extends`, a policy re-validated on hot reload) is not parsed again. Keyed by the file
+// label and the exact text; least recently used entries are dropped first.
+const parseCache = new Map<string, LocatedNode>();
+
+/** Drops every cached parse (see {@link parseCacheLimits}); for benchmarks and tests. */
+export function clearPolicyParseCache(): void {
+  parseCache.clear();
+}
+
+/**
+ * Parses YAML `text` (from `file`, for positions) into a {@link LocatedNode} tree, or syntax
+ * diagnostics. Results for small texts are cached by content.
+ */
 export function parseYamlTree(text: string, file: string): YamlTreeResult {
+  if (text.length > parseCacheLimits.characters) return parseUncached(text, file);
+  const key = `${file}\u0000${text}`;
+  const cached = parseCache.get(key);
+  if (cached !== undefined) {
+    parseCache.delete(key);
+    parseCache.set(key, cached);
+    return { ok: true, node: cached };
+  }
+  const result = parseUncached(text, file);
+  if (result.ok) {
+    parseCache.set(key, result.node);
+    if (parseCache.size > parseCacheLimits.entries) {
+      const oldest = parseCache.keys().next();
+      if (oldest.done !== true) parseCache.delete(oldest.value);
+    }
+  }
+  return result;
+}
+
+function parseUncached(text: string, file: string): YamlTreeResult {
   const lineCounter = new LineCounter();
   const at = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
