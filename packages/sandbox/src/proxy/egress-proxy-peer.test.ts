@@ -145,7 +145,7 @@ describe('NEMOCLAW-PEER preamble and binaries', () => {
   it('refuses a binary that was replaced after exec (" (deleted)")', async () => {
     const started = await startOnSocket(gitOnly([{ path: '/usr/bin/git*' }]));
     const reply = await openTunnel(started, `127.0.0.1:${echo.port}`, {
-      preamble: peer('/usr/bin/git (deleted)'),
+      preamble: peer('/usr/bin/git%20(deleted)'),
     });
     expect(reply.headers['x-nemoclaw-deny-reason']).toBe('binary-not-allowed: unknown');
   });

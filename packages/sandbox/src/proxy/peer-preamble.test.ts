@@ -9,18 +9,25 @@ describe('parsePeerPreamble', () => {
     });
   });
 
-  it('keeps spaces inside the exe path', () => {
-    expect(parsePeerPreamble('NEMOCLAW-PEER pid=1 exe=/opt/My App/bin/app uid=0')).toMatchObject({
-      value: { exe: '/opt/My App/bin/app' },
+  it('decodes the percent-encoded exe path (spaces, %, non-ASCII)', () => {
+    expect(parsePeerPreamble('NEMOCLAW-PEER pid=1 exe=/opt/My%20App/bin/100%25%C3%A9 uid=0')).toMatchObject({
+      value: { exe: '/opt/My App/bin/100%é' },
     });
   });
 
-  it.each(['-', 'relative/bin', '/usr/bin/git (deleted)'])('treats exe=%s as unknown', (exe) => {
-    expect(parsePeerPreamble(`NEMOCLAW-PEER pid=1 exe=${exe} uid=0`)).toMatchObject({
-      ok: true,
-      value: { exe: null },
-    });
+  it('a file name cannot forge fields: raw spaces are refused', () => {
+    expect(parsePeerPreamble('NEMOCLAW-PEER pid=1 exe=/tmp/x uid=0 exe=/usr/bin/git uid=0').ok).toBe(false);
   });
+
+  it.each(['-', 'relative/bin', '/usr/bin/git%20(deleted)', '/bad%zz', '/bad%FF'])(
+    'treats exe=%s as unknown',
+    (exe) => {
+      expect(parsePeerPreamble(`NEMOCLAW-PEER pid=1 exe=${exe} uid=0`)).toMatchObject({
+        ok: true,
+        value: { exe: null },
+      });
+    },
+  );
 
   it.each([
     '',

@@ -11,12 +11,14 @@ export interface PeerIdentity {
 /** The longest preamble line accepted, newline included. */
 export const maximumPreambleBytes = 4_200;
 
-const preambleShape = /^NEMOCLAW-PEER pid=(\d{1,10}) exe=(.+) uid=(\d{1,10})\r?$/u;
+const preambleShape = /^NEMOCLAW-PEER pid=(\d{1,10}) exe=(\S+) uid=(\d{1,10})\r?$/u;
 
 /**
  * Parses the bridge's first line, `NEMOCLAW-PEER pid=<pid> exe=<path or -> uid=<uid>` (without its
- * `\n`). The exe may contain spaces; a path ending in ` (deleted)` (the file was replaced or removed
- * after exec) or not absolute counts as unknown, so policies with `binaries` deny it.
+ * `\n`). The bridge percent-encodes the exe path (bytes outside 0x21-0x7e and `%`), so a file name
+ * chosen inside the sandbox cannot forge fields; it is decoded here. A path that does not decode,
+ * is not absolute, or ends in ` (deleted)` (the file was replaced or removed after exec) counts as
+ * unknown, so policies with `binaries` deny it.
  *
  * @returns the identity, or an error message
  */
@@ -30,6 +32,14 @@ export function parsePeerPreamble(
   const pid = Number(match[1]);
   const uid = Number(match[3]);
   const exeText = match[2] ?? '-';
-  const exe = exeText === '-' || !exeText.startsWith('/') || exeText.endsWith(' (deleted)') ? null : exeText;
+  let decoded: string | null = null;
+  if (exeText !== '-' && /^(?:[^%]|%[0-9A-Fa-f]{2})+$/u.test(exeText)) {
+    try {
+      decoded = decodeURIComponent(exeText);
+    } catch {
+      decoded = null; // not UTF-8: keep it unknown rather than guess
+    }
+  }
+  const exe = decoded === null || !decoded.startsWith('/') || decoded.endsWith(' (deleted)') ? null : decoded;
   return { ok: true, value: { pid, exe, uid } };
 }
