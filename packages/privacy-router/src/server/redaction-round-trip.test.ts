@@ -233,6 +233,24 @@ describe('reversible redaction round trip', () => {
     ]);
   });
 
+  it('restores a non-streamed Responses answer and redacts embeddings input', async () => {
+    const answer = await postJson(fixture.origin, '/v1/responses', {
+      model: 'gpt',
+      instructions: `You work for ${awkwardTerm}`,
+      input: [{ role: 'user', content: [{ type: 'input_text', text: `ping ${email}` }] }],
+    });
+    expect(answer.json()).toMatchObject({
+      output: [{ content: [{ type: 'output_text', text: `[cloud] ping ${email}` }] }],
+    });
+    const embeddings = await postJson(fixture.origin, '/v1/embeddings', {
+      model: 'e',
+      input: [`${email}`, 'plain'],
+    });
+    expect(embeddings.status).toBe(200);
+    expect(fixture.cloud.requests[1]?.json?.input).toEqual(['\u27e6EMAIL_1\u27e7', 'plain']);
+    expect(fixture.cloud.requests.map((request) => request.body).join('')).not.toMatch(/jane\.doe|Falcon/);
+  });
+
   it('restores the Responses API stream and its final events', async () => {
     fixture.cloud.behaviour.chunkSize = 2;
     const prompt = `reply to ${email}`;
