@@ -108,6 +108,24 @@ P_EXTRA=',"surprise":1' run '["true"]'
 check "unknown key -> 120 naming it" has "$CODE:$ERR" '120:nemoclaw-sandbox-exec: plan: unknown key "surprise"'
 P_SECCOMP='{"profile":"default","allow":["no_such_call"],"deny":[]}' run '["true"]'
 check "unknown syscall name -> 120" is "$CODE" 120
+bad_plan() { # NAME EXPECTED-REASON JSON
+	printf '%s' "$3" > "$WORK/bad.json"
+	"$LAUNCHER" --plan-file "$WORK/bad.json" > /dev/null 2> "$WORK/err"
+	CODE=$? OUT="" ERR=$(cat "$WORK/err")
+	check "bad plan: $1 -> 120" has "$CODE:$ERR" "120:nemoclaw-sandbox-exec: plan: " && check "  ... names the problem" has "$ERR" "$2"
+}
+L='"landlock":{"paths":[]},"seccomp":{}'
+bad_plan "wrong version" "version must be 1" '{"version":2,"command":{"argv":["true"]},"env":{},'"$L"'}'
+bad_plan "wrong type" "pty must be true or false" '{"version":1,"command":{"argv":["true"]},"env":{},'"$L"',"pty":"yes"}'
+bad_plan "duplicate key" "duplicate object key" '{"version":1,"version":1,"command":{"argv":["true"]},"env":{},'"$L"'}'
+bad_plan "NUL byte" "is not allowed" '{"version":1,"command":{"argv":["tr\u0000ue"]},"env":{},'"$L"'}'
+bad_plan "relative path" "filesystem.deny[0] must be an absolute path" '{"version":1,"command":{"argv":["true"]},"env":{},'"$L"',"filesystem":{"deny":["x"]}}'
+bad_plan "unknown access" 'unknown access "admin"' '{"version":1,"command":{"argv":["true"]},"env":{},"landlock":{"paths":[{"path":"/","access":["admin"]}]},"seccomp":{}}'
+bad_plan "port out of range" "landlock.net.connect_tcp[0] must be from 0 to 65535" '{"version":1,"command":{"argv":["true"]},"env":{},"landlock":{"paths":[],"net":{"connect_tcp":[70000]}},"seccomp":{}}'
+bad_plan "missing landlock" "landlock is missing" '{"version":1,"command":{"argv":["true"]},"env":{},"seccomp":{}}'
+bad_plan "mount without mount namespace" "need namespaces.mount" '{"version":1,"command":{"argv":["true"]},"env":{},'"$L"',"namespaces":{"mount":false}}'
+bad_plan "keep_fds not open" "file descriptor 77 is not open" '{"version":1,"command":{"argv":["true"]},"env":{},'"$L"',"keep_fds":[77]}'
+bad_plan "bad bridge address" "is not an IP address" '{"version":1,"command":{"argv":["true"]},"env":{},'"$L"',"bridge":{"listen":"localhost:3128","unix_socket":"/x/y"}}'
 "$LAUNCHER" 2> "$WORK/err" 3<&-
 CODE=$?
 check "no plan fd -> 120" is "$CODE" 120
