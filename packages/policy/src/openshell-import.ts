@@ -1,6 +1,6 @@
 import { parse, stringify } from 'yaml';
 import { parsePolicy } from './load-policy.js';
-import type { PolicyLoadError } from './policy-error.js';
+import { PolicyLoadError, type PolicyResult } from './policy-error.js';
 
 /** How one part of an OpenShell policy was carried over. */
 export interface ImportNote {
@@ -42,9 +42,26 @@ function record(value: unknown): Record<string, unknown> | undefined {
 export function importOpenShellPolicy(
   text: string,
   options: ImportOptions = {},
-): { ok: true; value: ImportedPolicy } | { ok: false; error: PolicyLoadError } {
+): PolicyResult<ImportedPolicy> {
   const checked = parsePolicy(text, { file: options.file ?? '<input>' });
   if (!checked.ok) return checked;
+  try {
+    return { ok: true, value: translate(text, options) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const diagnostic = {
+      file: options.file ?? '<input>',
+      line: 1,
+      column: 1,
+      code: 'INTERNAL' as const,
+      path: [],
+      message: `internal error: ${message}`,
+    };
+    return { ok: false, error: new PolicyLoadError([diagnostic], { cause: error }) };
+  }
+}
+
+function translate(text: string, options: ImportOptions): ImportedPolicy {
   const source = record(parse(text)) ?? {};
   const notes: ImportNote[] = [];
   const output: Record<string, unknown> = { version: 1 };
@@ -169,5 +186,5 @@ export function importOpenShellPolicy(
   else output.inference = source.inference;
 
   const header = `# Imported from the OpenShell policy ${options.file ?? '<input>'} by \`nemoclaw policy import\`.\n`;
-  return { ok: true, value: { policy: output, yaml: header + stringify(output, { lineWidth: 0 }), notes } };
+  return { policy: output, yaml: header + stringify(output, { lineWidth: 0 }), notes };
 }
