@@ -2,7 +2,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { nimProfile, nvidiaApiProfile, openAiCompatibleProfile, vllmProfile } from './endpoint-profile.js';
+import {
+  nimProfile,
+  nvidiaApiProfile,
+  ollamaProfile,
+  openAiCompatibleProfile,
+  vllmProfile,
+} from './endpoint-profile.js';
 import { NemotronError } from './errors.js';
 import { NemotronClient } from './nemotron-client.js';
 import { startNimServer } from './testing/flavour-servers.js';
@@ -148,6 +154,63 @@ describe('API keys come from the environment only', () => {
     );
     expect(await failure(client.chat(hello))).toMatchObject({ code: 'HTTP_ERROR', status: 307 });
     expect(elsewhere.requests).toHaveLength(0);
+  });
+});
+
+describe('resource limits against a hostile server', () => {
+  it('refuses to buffer a whole answer larger than maxResponseBytes', async () => {
+    const server = await startLoopbackServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(`{"pad":"${'x'.repeat(300_000)}"}`);
+    });
+    servers.push(server);
+    const client = track(
+      new NemotronClient({
+        profile: nimProfile({ baseUrl: `${server.origin}/v1` }),
+        maxResponseBytes: 100_000,
+      }),
+    );
+    const error = await failure(client.chat(hello));
+    expect(error.code).toBe('MALFORMED_RESPONSE');
+    expect(error.message).toMatch(/larger than 100000 bytes/);
+    // Legitimate: with the default cap the same answer is read (and only then rejected for its shape).
+    const roomy = track(new NemotronClient({ profile: nimProfile({ baseUrl: `${server.origin}/v1` }) }));
+    expect((await failure(roomy.chat(hello))).message).toMatch(/wrong shape/);
+  });
+
+  it('refuses a stream line that never ends (SSE and Ollama NDJSON)', async () => {
+    const server = await startLoopbackServer(async (request, response) => {
+      response.writeHead(200, {
+        'content-type': request.path === '/api/chat' ? 'application/x-ndjson' : 'text/event-stream',
+      });
+      for (let index = 0; index < 50 && !response.destroyed; index += 1) {
+        response.write(
+          request.path === '/api/chat'
+            ? 'y'.repeat(10_000)
+            : `${index === 0 ? 'data: ' : ''}${'y'.repeat(10_000)}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      response.end();
+    });
+    servers.push(server);
+    const openAi = track(
+      new NemotronClient({
+        profile: nimProfile({ baseUrl: `${server.origin}/v1` }),
+        maxEventLength: 100_000,
+      }),
+    );
+    const sseError = await failure((await openAi.chatStream(hello)).collect());
+    expect(sseError).toMatchObject({ code: 'MALFORMED_RESPONSE' });
+    expect(sseError.message).toMatch(/longer than 100000 characters/);
+    const ollama = track(
+      new NemotronClient({ profile: ollamaProfile({ baseUrl: server.origin }), maxEventLength: 100_000 }),
+    );
+    const ndjsonError = await failure(
+      (await ollama.chatStream({ ...hello, model: 'nemotron-3-nano:30b' })).collect(),
+    );
+    expect(ndjsonError).toMatchObject({ code: 'MALFORMED_RESPONSE' });
+    expect(ndjsonError.message).toMatch(/longer than 100000 characters/);
   });
 });
 

@@ -3,6 +3,7 @@ import { type EndpointProfile, parseBaseUrl, resolveApiKey } from './endpoint-pr
 import { NemotronError } from './errors.js';
 import { defaultRetryPolicy, type RetryPolicy, resolveRetryPolicy } from './http/retry-policy.js';
 import {
+  defaultMaxResponseBytes,
   type HttpResponse,
   HttpTransport,
   headerValue,
@@ -23,6 +24,7 @@ import { splitThinkContent } from './reasoning/think-splitter.js';
 import { ChatStream } from './stream/chat-stream.js';
 import { OllamaStreamDecoder } from './stream/ollama-stream-decoder.js';
 import { describeIssues, OpenAiStreamDecoder } from './stream/openai-stream-decoder.js';
+import { defaultMaxEventLength } from './stream/sse-decoder.js';
 import type {
   ChatRequest,
   ChatResult,
@@ -55,6 +57,10 @@ export interface NemotronClientOptions {
    * event per server chunk.
    */
   readonly coalesceDeltas?: boolean;
+  /** Largest whole (non-streamed) answer accepted, in bytes (default 128 MiB). */
+  readonly maxResponseBytes?: number;
+  /** Largest single stream event or NDJSON line accepted, in characters (default 16 MiB). */
+  readonly maxEventLength?: number;
   /** Extra non-secret headers sent with every request. `authorization` is refused here. */
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -93,6 +99,14 @@ export interface StructuredResult<T> {
 
 const userAgent = '@nemoclaw/nemotron';
 
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new NemotronError('INVALID_OPTION', `${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
 /**
  * A typed client for Nemotron models served by NVIDIA's API catalog, a NIM container, vLLM or
  * Ollama: chat (whole or streamed), tool calling, structured output, embeddings, model listing
@@ -115,6 +129,8 @@ export class NemotronClient {
   readonly #allowInsecureKeyTransport: boolean;
   readonly #splitThinkTags: boolean;
   readonly #coalesceDeltas: boolean;
+  readonly #maxResponseBytes: number;
+  readonly #maxEventLength: number;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #transport: HttpTransport;
 
@@ -129,6 +145,12 @@ export class NemotronClient {
     this.#allowInsecureKeyTransport = options.allowInsecureKeyTransport ?? false;
     this.#splitThinkTags = options.splitThinkTags ?? true;
     this.#coalesceDeltas = options.coalesceDeltas ?? true;
+    this.#maxResponseBytes = positiveInteger(
+      options.maxResponseBytes,
+      defaultMaxResponseBytes,
+      'maxResponseBytes',
+    );
+    this.#maxEventLength = positiveInteger(options.maxEventLength, defaultMaxEventLength, 'maxEventLength');
     const headers = options.headers ?? {};
     for (const name of Object.keys(headers)) {
       if (['authorization', 'proxy-authorization', 'cookie'].includes(name.toLowerCase())) {
@@ -188,8 +210,8 @@ export class NemotronClient {
       body: response.body,
       watchdog: response.watchdog,
       decoder: ollama
-        ? new OllamaStreamDecoder(this.#splitThinkTags, this.#coalesceDeltas)
-        : new OpenAiStreamDecoder(this.#splitThinkTags, this.#coalesceDeltas),
+        ? new OllamaStreamDecoder(this.#splitThinkTags, this.#coalesceDeltas, this.#maxEventLength)
+        : new OpenAiStreamDecoder(this.#splitThinkTags, this.#coalesceDeltas, this.#maxEventLength),
       signal: options.signal,
       target: `POST ${this.#baseUrl.origin}${this.#basePath}${path}`,
       requestId: response.requestId,
@@ -405,7 +427,7 @@ export class NemotronClient {
   }
 
   async #readJson(response: HttpResponse, options: CallOptions, target: string): Promise<unknown> {
-    const text = await readBodyText(response, options.signal, target);
+    const text = await readBodyText(response, options.signal, target, this.#maxResponseBytes);
     try {
       return JSON.parse(text);
     } catch {

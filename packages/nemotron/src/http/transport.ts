@@ -131,19 +131,41 @@ export class IdleWatchdog {
   }
 }
 
-/** Reads a whole body as UTF-8 text, keeping its idle watchdog informed. */
+/** Default cap on a whole (non-streamed) answer: 128 MiB. */
+export const defaultMaxResponseBytes = 128 * 1024 * 1024;
+
+/**
+ * Reads a whole body as UTF-8 text, keeping its idle watchdog informed. A body larger than
+ * `maxBytes` is abandoned (connection closed) with `MALFORMED_RESPONSE` rather than buffered.
+ */
 export async function readBodyText(
   response: HttpResponse,
   signal: AbortSignal | undefined,
   target: string,
+  maxBytes: number = defaultMaxResponseBytes,
 ): Promise<string> {
   const chunks: Buffer[] = [];
+  let size = 0;
   try {
     for await (const chunk of response.body) {
       response.watchdog.touch();
-      chunks.push(chunk as Buffer);
+      const buffer = chunk as Buffer;
+      size += buffer.length;
+      if (size > maxBytes) {
+        response.body.destroy();
+        throw new NemotronError(
+          'MALFORMED_RESPONSE',
+          `${target}: the answer is larger than ${maxBytes} bytes; refusing to buffer it`,
+          {
+            status: response.status,
+            requestId: response.requestId,
+          },
+        );
+      }
+      chunks.push(buffer);
     }
   } catch (error) {
+    if (error instanceof NemotronError && error.code === 'MALFORMED_RESPONSE') throw error;
     throw response.watchdog.fired ?? mapTransportError(error, signal, target, 'body');
   } finally {
     response.watchdog.stop();

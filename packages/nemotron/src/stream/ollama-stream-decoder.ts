@@ -4,6 +4,7 @@ import { errorPayloadMessage, isErrorPayload } from '../protocol/server-message.
 import { ThinkSplitter } from '../reasoning/think-splitter.js';
 import type { ChatStreamEvent } from '../types.js';
 import { describeIssues, pushSplit, pushText, type StreamDecoder } from './openai-stream-decoder.js';
+import { defaultMaxEventLength } from './sse-decoder.js';
 
 /**
  * Ollama's native `/api/chat` stream (one JSON object per line, the last with `done: true`) to
@@ -14,6 +15,7 @@ export class OllamaStreamDecoder implements StreamDecoder {
   readonly #textDecoder = new TextDecoder('utf-8');
   readonly #think: ThinkSplitter | undefined;
   readonly #coalesce: boolean;
+  readonly #maxLineLength: number;
   #buffer = '';
   #done = false;
   #toolCalls = 0;
@@ -23,10 +25,12 @@ export class OllamaStreamDecoder implements StreamDecoder {
   /**
    * @param splitThinkTags - separate `<think>` blocks found in `content` (default true)
    * @param coalesce - merge adjacent text events decoded from one network read (default true)
+   * @param maxLineLength - longest line accepted, in characters (default 16 MiB)
    */
-  constructor(splitThinkTags = true, coalesce = true) {
+  constructor(splitThinkTags = true, coalesce = true, maxLineLength = defaultMaxEventLength) {
     this.#think = splitThinkTags ? new ThinkSplitter() : undefined;
     this.#coalesce = coalesce;
+    this.#maxLineLength = maxLineLength;
   }
 
   push(bytes: Uint8Array): ChatStreamEvent[] {
@@ -49,6 +53,12 @@ export class OllamaStreamDecoder implements StreamDecoder {
       start = end + 1;
     }
     this.#buffer = buffer.slice(start);
+    if (this.#buffer.length > this.#maxLineLength) {
+      throw new NemotronError(
+        'MALFORMED_RESPONSE',
+        `Ollama sent a line longer than ${this.#maxLineLength} characters`,
+      );
+    }
     if (final && this.#buffer.trim().length > 0) {
       this.#line(this.#buffer, events);
       this.#buffer = '';

@@ -5,7 +5,7 @@ import { errorPayloadMessage, isErrorPayload } from '../protocol/server-message.
 import { ThinkSplitter } from '../reasoning/think-splitter.js';
 import type { ChatStreamEvent } from '../types.js';
 import { plainContentOf } from './plain-content-chunk.js';
-import { SseDecoder } from './sse-decoder.js';
+import { defaultMaxEventLength, SseDecoder } from './sse-decoder.js';
 
 /** Decodes a byte stream into typed chat events. */
 export interface StreamDecoder {
@@ -60,7 +60,7 @@ export function pushSplit(
  * `<think>` block at the start of `content`. Only choice 0 is decoded.
  */
 export class OpenAiStreamDecoder implements StreamDecoder {
-  readonly #sse = new SseDecoder();
+  readonly #sse: SseDecoder;
   readonly #think: ThinkSplitter | undefined;
   readonly #coalesce: boolean;
   #sawDone = false;
@@ -71,8 +71,10 @@ export class OpenAiStreamDecoder implements StreamDecoder {
   /**
    * @param splitThinkTags - separate `<think>` blocks found in `content` (default true)
    * @param coalesce - merge adjacent text events decoded from one network read (default true)
+   * @param maxEventLength - longest SSE event accepted, in characters (default 16 MiB)
    */
-  constructor(splitThinkTags = true, coalesce = true) {
+  constructor(splitThinkTags = true, coalesce = true, maxEventLength = defaultMaxEventLength) {
+    this.#sse = new SseDecoder(maxEventLength);
     this.#think = splitThinkTags ? new ThinkSplitter() : undefined;
     this.#coalesce = coalesce;
   }

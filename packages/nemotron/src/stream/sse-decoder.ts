@@ -1,3 +1,8 @@
+import { NemotronError } from '../errors.js';
+
+/** Default cap on one event (or one unterminated line): 16 MiB of text. */
+export const defaultMaxEventLength = 16 * 1024 * 1024;
+
 /** One Server-Sent Event, as dispatched by {@link SseDecoder}. */
 export interface SseEvent {
   /** The `event:` field, or `message` when absent. */
@@ -21,8 +26,18 @@ export class SseDecoder {
   #moreData: string[] | undefined;
   #eventName = '';
   #sawCarriageReturnAtEnd = false;
+  #dataLength = 0;
+  readonly #maxEventLength: number;
   /** Number of comment lines (keep-alives) seen so far. */
   comments = 0;
+
+  /**
+   * @param maxEventLength - longest event (or pending line) accepted, in characters; a server
+   *   that sends more without ending it fails with `MALFORMED_RESPONSE` instead of exhausting memory
+   */
+  constructor(maxEventLength: number = defaultMaxEventLength) {
+    this.#maxEventLength = maxEventLength;
+  }
 
   /** Decodes `bytes` and returns the events completed by them (possibly none). */
   push(bytes: Uint8Array): SseEvent[] {
@@ -47,6 +62,7 @@ export class SseDecoder {
       for (const line of lines) this.#line(line, events);
       if (final && rest.length > 0) this.#line(rest, events);
       this.#buffer = final ? '' : rest;
+      this.#checkPending();
       return events;
     }
     const length = buffer.length;
@@ -77,7 +93,17 @@ export class SseDecoder {
       buffer = '';
     }
     this.#buffer = buffer;
+    this.#checkPending();
     return events;
+  }
+
+  #checkPending(): void {
+    if (this.#buffer.length + this.#dataLength > this.#maxEventLength) {
+      throw new NemotronError(
+        'MALFORMED_RESPONSE',
+        `the stream sent an event longer than ${this.#maxEventLength} characters without ending it`,
+      );
+    }
   }
 
   #line(line: string, events: SseEvent[]): void {
@@ -88,6 +114,7 @@ export class SseDecoder {
       }
       this.#data = undefined;
       this.#moreData = undefined;
+      this.#dataLength = 0;
       this.#eventName = '';
       return;
     }
@@ -108,6 +135,7 @@ export class SseDecoder {
   }
 
   #addData(value: string): void {
+    this.#dataLength += value.length + 1;
     if (this.#data === undefined) this.#data = value;
     else if (this.#moreData === undefined) this.#moreData = [value];
     else this.#moreData.push(value);
