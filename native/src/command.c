@@ -35,6 +35,14 @@ static const char *plan_env(const struct plan *plan, const char *name)
 	return NULL;
 }
 
+static char *copy_of(const char *text)
+{
+	char *copy = strdup(text);
+	if (!copy)
+		fail(EXIT_SETUP, "exec", "out of memory");
+	return copy;
+}
+
 /* execvpe's search, done before Landlock so that directories the sandbox cannot read do not turn
  * "not found" into "permission denied". Returns the path to exec; exits 127 or 126 like a shell. */
 static char *find_command(const struct plan *plan)
@@ -47,7 +55,7 @@ static char *find_command(const struct plan *plan)
 			     name, strerror(errno));
 		if (S_ISDIR(status.st_mode))
 			fail(EXIT_NOT_EXECUTABLE, "exec", "%s: Is a directory", name);
-		return strdup(name);
+		return copy_of(name);
 	}
 	const char *search = plan_env(plan, "PATH");
 	if (!search)
@@ -65,7 +73,7 @@ static char *find_command(const struct plan *plan)
 		struct stat status;
 		if (stat(candidate, &status) == 0 && !S_ISDIR(status.st_mode)) {
 			if (access(candidate, X_OK) == 0)
-				return strdup(candidate);
+				return copy_of(candidate);
 			denied = true;
 		}
 		if (*end == '\0')
