@@ -49,10 +49,18 @@ function messageOf(body: unknown): string | undefined {
 
 /**
  * True when a parsed stream chunk is an error report rather than data (servers that fail after
- * the stream has started send `data: {"error": ...}` or `data: {"object": "error", ...}`).
+ * the stream has started send `data: {"error": ...}`, `data: {"object": "error", ...}` or, on
+ * NVIDIA Cloud Functions, problem details with `status` and `title`/`detail`).
  */
 export function isErrorPayload(body: unknown): boolean {
-  return isRecord(body) && (body.error !== undefined || body.object === 'error');
+  if (!isRecord(body)) return false;
+  if (body.error !== undefined || body.object === 'error') return true;
+  // NVIDIA Cloud Functions problem details: {"status": 500, "title": "...", "detail": "..."}.
+  return (
+    body.choices === undefined &&
+    typeof body.status === 'number' &&
+    (typeof body.title === 'string' || typeof body.detail === 'string')
+  );
 }
 
 /** The message of an in-stream error payload (see {@link isErrorPayload}). */
