@@ -187,6 +187,8 @@ int main(int argc, char **argv)
 			return fail_errno();
 		return result(write(fd, b, strlen(b)));
 	}
+	if (!strcmp(op, "truncate"))
+		return result(truncate(a, 0));
 	if (!strcmp(op, "mkdir"))
 		return result(mkdir(a, 0755));
 	if (!strcmp(op, "symlink"))
@@ -210,11 +212,15 @@ int main(int argc, char **argv)
 	if (!strcmp(op, "ids")) {
 		char line[256];
 		int no_new_privs = -1;
+		char capabilities[32] = "?";
 		FILE *status = fopen("/proc/self/status", "r");
-		while (status && fgets(line, sizeof line, status))
+		while (status && fgets(line, sizeof line, status)) {
 			if (!strncmp(line, "NoNewPrivs:", 11))
 				no_new_privs = atoi(line + 11);
-		printf("ok euid=%d uid=%d nnp=%d\n", (int)geteuid(), (int)getuid(), no_new_privs);
+			if (!strncmp(line, "CapEff:", 7))
+				sscanf(line + 7, "%31s", capabilities);
+		}
+		printf("ok euid=%d uid=%d nnp=%d capeff=%s\n", (int)geteuid(), (int)getuid(), no_new_privs, capabilities);
 		return 0;
 	}
 	if (!strcmp(op, "fds"))

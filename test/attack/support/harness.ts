@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runSandboxed, type SandboxPolicy, SandboxSetupError } from '@nemoclaw/native';
+import { buildPlan, runSandboxed, type SandboxPolicy, SandboxSetupError } from '@nemoclaw/native';
 import { loadPolicyFile, type Policy } from '@nemoclaw/policy';
 import { buildFreshLauncher } from '../../../packages/native/test-support/fresh-launcher.ts';
 
@@ -255,3 +255,21 @@ export function isAlive(pid: number): boolean {
 }
 
 export { SandboxSetupError };
+
+/** The launch plan for `command` under `policy` in `world`, written to a file for `--plan-file`. */
+export function writePlanFile(
+  policy: SandboxPolicy,
+  command: readonly string[],
+  world: AttackWorld,
+  name = 'plan.json',
+): string {
+  const { plan } = buildPlan(policy, {
+    command,
+    workdir: world.workdir,
+    home: world.home,
+    env: { PATH: '/usr/bin:/bin', HOME: world.home, LANG: 'C.UTF-8' },
+  });
+  const path = join(world.root, name);
+  writeFileSync(path, JSON.stringify(plan));
+  return path;
+}

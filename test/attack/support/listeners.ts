@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
 
@@ -71,4 +72,43 @@ export async function udpListener(): Promise<Listener> {
 /** Waits a little so that anything in flight has arrived before a listener is inspected. */
 export function settle(milliseconds = 100): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
+
+const abstractServer = `
+import socket, sys
+server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+server.bind('\\0' + sys.argv[1])
+server.listen(16)
+print('ready', flush=True)
+while True:
+    connection, _ = server.accept()
+    data = connection.recv(4096)
+    print('hit ' + data.decode('latin1').strip(), flush=True)
+    connection.close()
+`;
+
+/**
+ * An abstract Unix socket listener (`@name`) in this network namespace, run by python3 (Node's
+ * `listen('\\0name')` does not bind the abstract name on every version).
+ */
+export async function abstractListener(name: string): Promise<Listener> {
+  const child = spawn('python3', ['-c', abstractServer, name], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.includes('ready')) resolve();
+    });
+  });
+  const hitLines = () => output.split('\n').filter((line) => line.startsWith('hit '));
+  return {
+    address: `@${name}`,
+    port: 0,
+    received: () => hitLines().join('\n'),
+    hits: () => hitLines().length,
+    close: async () => {
+      child.kill('SIGKILL');
+    },
+  };
 }

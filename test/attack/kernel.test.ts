@@ -1,0 +1,293 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, chownSync, copyFileSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AttackWorld,
+  buildProbe,
+  createWorld,
+  expectSucceeded,
+  inSandbox,
+  launcherPath,
+  outside,
+  probeInside,
+  probeOutside,
+  runningAsRoot,
+  secretMarker,
+  shippedPolicy,
+  startVictim,
+  withProbe,
+  writePlanFile,
+} from './support/harness.ts';
+import { abstractListener, settle, unixListener } from './support/listeners.ts';
+
+// The kernel surface under the shipped default (and strict) policy: seccomp, namespaces,
+// capabilities, no_new_privs, setsid, fd and environment hygiene.
+let world: AttackWorld;
+let victim: ReturnType<typeof startVictim>;
+beforeAll(() => {
+  world = createWorld('kernel');
+  victim = startVictim();
+});
+afterAll(() => {
+  victim.kill();
+  world.dispose();
+});
+
+const defaultPolicy = () => shippedPolicy('default', world);
+const inside = (args: string[]) => probeInside(args, { world, policy: defaultPolicy() });
+
+describe('privilege', () => {
+  it('a setuid binary does not change identity (no_new_privs), and nothing has capabilities', async () => {
+    const setuidCopy = join(world.workdir, 'setuid-probe');
+    copyFileSync(buildProbe(), setuidCopy);
+    chownSync(setuidCopy, 65534, 65534);
+    chmodSync(setuidCopy, 0o4755);
+    const attempt = await inSandbox([setuidCopy, 'ids'], { world, policy: defaultPolicy() });
+    expect(attempt.stdout).toMatch(/nnp=1/);
+    expect(attempt.stdout).toMatch(/capeff=0000000000000000/);
+    expect(attempt.stdout).not.toMatch(/euid=65534/);
+    // Control: outside, the setuid bit is honoured.
+    if (runningAsRoot) expect(outside([setuidCopy, 'ids']).stdout).toMatch(/euid=65534/);
+  });
+});
+
+describe('other processes', () => {
+  it('ptrace of a process outside: EPERM (seccomp); control: attach works outside', async () => {
+    expect((await inside(['ptrace', String(victim.pid)])).outcome).toBe('EPERM');
+    expect((await inside(['ptrace', '1'])).outcome).toBe('EPERM'); // even the sandbox's own PID 1
+    expectSucceeded(probeOutside(['ptrace', String(victim.pid)]));
+  });
+
+  it('process_vm_readv of a process outside: EPERM; control: works outside', async () => {
+    const firstMapping = readFileSync(`/proc/${victim.pid}/maps`, 'utf8').split('\n')[0] ?? '';
+    const address = `0x${firstMapping.split('-')[0]}`;
+    expect((await inside(['process_vm_readv', String(victim.pid), address])).outcome).toBe('EPERM');
+    expectSucceeded(probeOutside(['process_vm_readv', String(victim.pid), address]));
+  });
+
+  it('signals to a process outside do not arrive (PID namespace, Landlock signal scoping)', async () => {
+    const attempt = await inside(['kill', String(victim.pid), '9']);
+    expect(['ESRCH', 'EPERM']).toContain(attempt.outcome);
+    expect((await inside(['kill-all'])).outcome).toBe('ESRCH'); // kill(-1): nobody else is visible
+    await settle(50);
+    expect(victim.alive()).toBe(true);
+    const other = startVictim();
+    expectSucceeded(probeOutside(['kill', String(other.pid), '9'])); // control
+    await settle(50);
+    expect(other.alive()).toBe(false);
+  });
+
+  it('a background process does not outlive the sandbox', async () => {
+    const marker = join(world.workdir, 'daemon-survived');
+    const attempt = await inside(['daemon', marker, '700']);
+    expect(attempt.outcome).toBe('ok');
+    await settle(1500);
+    expect(existsSync(marker)).toBe(false);
+    const survivors = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
+        } catch {
+          return false;
+        }
+      });
+    expect(survivors).toEqual([]);
+    // Control: the same daemon started outside does survive its parent.
+    const controlMarker = join(world.otherProject, 'daemon-survived');
+    expectSucceeded(probeOutside(['daemon', controlMarker, '100']));
+    await settle(800);
+    expect(existsSync(controlMarker)).toBe(true);
+  });
+});
+
+describe('namespaces and mounts', () => {
+  it('unshare(CLONE_NEWUSER): EPERM; control: works outside', async () => {
+    expect((await inside(['unshare-user'])).outcome).toBe('EPERM');
+    expectSucceeded(probeOutside(['unshare-user']));
+  });
+
+  it('mount: EPERM; control: works in a user+mount namespace outside', async () => {
+    expect((await inside(['mount-tmpfs', world.workdir])).outcome).toBe('EPERM');
+    expect((await inside(['unshare-mount'])).outcome).toBe('EPERM');
+    expectSucceeded(outside(['unshare', '-r', '-m', buildProbe(), 'mount-tmpfs', world.otherProject]));
+  });
+});
+
+describe('kernel interfaces denied by seccomp', () => {
+  it.each([
+    ['io_uring_setup', false],
+    ['bpf', true],
+    ['keyctl', false],
+    ['add_key', false],
+    ['perf_event_open', false],
+    ['userfaultfd', false],
+  ])('%s: EPERM; control: works outside', async (operation, rootOnly) => {
+    expect((await inside([operation])).outcome).toBe('EPERM');
+    expectSucceeded(probeOutside([operation]), { rootOnly });
+  });
+
+  it('x32 system calls kill the process (SIGSYS), where the kernel itself answers ENOSYS or runs them', async () => {
+    const control = probeOutside(['x32-getpid']);
+    expect(['ok', 'ENOSYS']).toContain(control.outcome); // the call returns outside
+    const attempt = await inside(['x32-getpid']);
+    expect(attempt.code).toBe(128 + 31); // killed by SIGSYS: the seccomp bad-architecture action
+    expect(attempt.stdout).toBe('');
+  });
+
+  const ia32Outside = probeOutside(['ia32-getpid']);
+  it.skipIf(ia32Outside.signal === 'SIGSEGV')(
+    'ia32 system calls (int $0x80) kill the process (SIGSYS); control: they run outside',
+    async () => {
+      expect(ia32Outside.outcome).toBe('ok');
+      const attempt = await inside(['ia32-getpid']);
+      expect(attempt.code).toBe(128 + 31);
+    },
+  );
+
+  it('memfd_create + execveat under the strict profile: EPERM; control: works outside', async () => {
+    const strict = shippedPolicy('strict', world);
+    const attempt = await probeInside(['memfd-exec', buildProbe()], { world, policy: strict });
+    expect(attempt.outcome).toBe('EPERM');
+    expect(probeOutside(['memfd-exec', buildProbe()]).stdout).toMatch(/^ok euid=/);
+  });
+});
+
+describe('sockets', () => {
+  it('AF_UNIX connect to a real docker.sock outside: EPERM (socket(AF_UNIX) denied); control: connects outside', async () => {
+    const socketPath = join(world.root, 'docker.sock');
+    const listener = await unixListener(socketPath);
+    try {
+      expect((await inside(['unix-connect', socketPath])).outcome).toBe('EPERM');
+      await settle();
+      expect(listener.hits()).toBe(0);
+      expectSucceeded(probeOutside(['unix-connect', socketPath]));
+      await settle();
+      expect(listener.received()).toContain('pwned');
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('with Unix sockets re-allowed, a docker.sock listed in deny is masked: the connection is refused', async () => {
+    const socketPath = join(world.root, 'docker-masked.sock');
+    const listener = await unixListener(socketPath);
+    const base = defaultPolicy();
+    const policy = withProbe({
+      ...base,
+      filesystem_policy: {
+        ...base.filesystem_policy,
+        deny: [...(base.filesystem_policy.deny ?? []), socketPath],
+      },
+      syscalls: { ...base.syscalls, allow_unix_sockets: true },
+    });
+    try {
+      const attempt = await probeInside(['unix-connect', socketPath], { world, policy });
+      expect(['ECONNREFUSED', 'EACCES', 'ENOTSOCK']).toContain(attempt.outcome);
+      await settle();
+      expect(listener.hits()).toBe(0);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('abstract Unix socket to a listener outside: blocked by seccomp, and by scoping/namespace when re-allowed', async () => {
+    const name = `nemoclaw-attack-${process.pid}`;
+    const listener = await abstractListener(name);
+    try {
+      expect((await inside(['abstract-connect', name])).outcome).toBe('EPERM');
+      const base = defaultPolicy();
+      const reallowed = { ...base, syscalls: { ...base.syscalls, allow_unix_sockets: true } };
+      const attempt = await probeInside(['abstract-connect', name], { world, policy: reallowed });
+      expect(['EPERM', 'ECONNREFUSED']).toContain(attempt.outcome);
+      await settle();
+      expect(listener.hits()).toBe(0);
+      expectSucceeded(probeOutside(['abstract-connect', name]));
+      await settle();
+      expect(listener.hits()).toBe(1);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it.each([
+    ['AF_NETLINK audit', ['16', '3', '9'], false],
+    ['AF_NETLINK kobject_uevent', ['16', '2', '15'], false],
+    ['AF_PACKET', ['17', '3', '0'], true],
+    ['AF_VSOCK', ['40', '1', '0'], false],
+    ['raw ICMP (AF_INET, SOCK_RAW)', ['2', '3', '1'], true],
+  ])('%s: EPERM; control: socket() works outside', async (_name, args, rootOnly) => {
+    expect((await inside(['socket', ...args])).outcome).toBe('EPERM');
+    expectSucceeded(probeOutside(['socket', ...args]), { rootOnly });
+  });
+
+  it('ICMP datagram sockets fail inside (no ping group in the new network namespace)', async () => {
+    expect(['EACCES', 'EPERM']).toContain((await inside(['socket', '2', '2', '1'])).outcome);
+  });
+
+  it('AF_NETLINK route stays allowed (the filter is selective, not a blanket deny)', async () => {
+    expect((await inside(['socket', '16', '3', '0'])).outcome).toBe('ok');
+  });
+});
+
+describe('terminal, environment and descriptors', () => {
+  const withTerminal = fileURLToPath(new URL('./support/with-terminal.py', import.meta.url));
+
+  it("TIOCSTI into the caller's terminal: EPERM (new session, no capabilities); control: works outside", async () => {
+    expectSucceeded(outside(['python3', withTerminal, buildProbe(), 'tiocsti']));
+    const plan = writePlanFile(defaultPolicy(), [buildProbe(), 'tiocsti'], world, 'tiocsti-plan.json');
+    const attempt = outside(['python3', withTerminal, launcherPath(), '--plan-file', plan]);
+    expect(attempt.outcome).toBe('EPERM');
+    const open = writePlanFile(defaultPolicy(), [buildProbe(), 'open-tty'], world, 'tty-plan.json');
+    expect(outside(['python3', withTerminal, launcherPath(), '--plan-file', open]).outcome).toBe('ENXIO');
+  });
+
+  it('credentials in the caller environment are not inherited (nor visible in /proc/1/environ)', async () => {
+    const env = {
+      PATH: '/usr/bin:/bin',
+      HOME: world.home,
+      LANG: 'C.UTF-8',
+      AWS_SECRET_ACCESS_KEY: `${secretMarker}-aws`,
+      GITHUB_TOKEN: `${secretMarker}-gh`,
+      NVIDIA_API_KEY: `${secretMarker}-nv`,
+      SSH_AUTH_SOCK: join(world.root, 'agent.sock'),
+    };
+    const attempt = await probeInside(['env'], { world, policy: defaultPolicy(), env });
+    expect(attempt.outcome).toBe('ok');
+    expect(attempt.stdout).not.toContain(secretMarker);
+    expect(attempt.stdout).not.toContain('SSH_AUTH_SOCK');
+    const pid1 = await probeInside(['read', '/proc/1/environ'], { world, policy: defaultPolicy(), env });
+    expect(pid1.stdout).not.toContain(secretMarker);
+    expect(probeOutside(['env'], { env }).stdout).toContain(`${secretMarker}-aws`); // control
+  });
+
+  it('file descriptors inherited by the launcher are closed before the command runs', async () => {
+    const secretFd = openSync(world.secrets.sshKey, 'r');
+    const plan = writePlanFile(defaultPolicy(), [buildProbe(), 'fds'], world, 'fds-plan.json');
+    const run = (command: string[]) =>
+      new Promise<string>((resolve) => {
+        const child = spawn(command[0] ?? '', command.slice(1), {
+          stdio: ['ignore', 'pipe', 'inherit', secretFd, secretFd],
+        });
+        let output = '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          output += chunk.toString('utf8');
+        });
+        child.on('close', () => resolve(output));
+      });
+    const control = await run([buildProbe(), 'fds']);
+    expect(control).toContain(world.secrets.sshKey); // outside, fd 3 and 4 are the key
+    const attempt = await run([launcherPath(), '--plan-file', plan]);
+    expect(attempt).toMatch(/^ok /);
+    expect(attempt).not.toContain(world.secrets.sshKey);
+    expect(
+      attempt
+        .trim()
+        .split(/\s+/)
+        .slice(1)
+        .map((entry) => entry.split('=')[0]),
+    ).toEqual(['0', '1', '2']);
+  });
+});
