@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startHungListener } from './testing/hung-listener.js';
 import {
   postJson,
   type RouterFixture,
@@ -119,6 +120,35 @@ describe('upstream failures', () => {
       type: 'error',
       error: { type: 'api_error', code: 'upstream_unreachable' },
     });
+  });
+
+  it('distinguishes a provider that never accepts the connection: 504 for the cloud, fail closed for local', async () => {
+    const hung = await startHungListener();
+    try {
+      const hungUrl = `http://127.0.0.1:${hung.port}/v1`;
+      fixture = await startRouterFixture(
+        (urls) => ({
+          ...standardPolicy(urls),
+          providers: {
+            ...standardPolicy(urls).providers,
+            local: { kind: 'nemotron', base_url: hungUrl },
+            cloud: { kind: 'openai-compatible', base_url: hungUrl, local: false },
+          },
+        }),
+        { limits: { connectTimeoutMs: 300 } },
+      );
+      const cloud = await postJson(fixture.origin, '/v1/chat/completions', chat);
+      expect(cloud.status).toBe(504);
+      expect(cloud.json()).toMatchObject({ error: { code: 'upstream_connect_timeout' } });
+      const local = await postJson(fixture.origin, '/v1/chat/completions', {
+        ...chat,
+        messages: [{ role: 'user', content: 'card 4539 1488 0343 6467' }],
+      });
+      expect(local.status).toBe(503);
+      expect(local.json()).toMatchObject({ error: { code: 'local_model_unavailable' } });
+    } finally {
+      await hung.close();
+    }
   });
 
   it('passes a provider error status and body through', async () => {
