@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runSandboxed } from '@nemoclaw/native';
+import { runSandboxed, spawnSandboxed } from '@nemoclaw/native';
 import { type Policy, parsePolicy } from '@nemoclaw/policy';
 import {
   createEgressProxy,
@@ -187,4 +187,57 @@ describe('egress through the launcher bridge', () => {
       expect(events[1]).toMatchObject({ activity_id: 5, status_detail: 'host-not-allowed: evil.test:443' });
     });
   });
+
+  it('hot reload: a sandboxed loop of requests is refused right after updatePolicies removes the host', async () => {
+    const policy = policyWith(
+      '[{ path: /usr/bin/curl }, { path: /usr/bin/sh }, { path: /usr/bin/dash }, { path: /usr/bin/bash }]',
+    );
+    await withProxy(policy, async (proxy) => {
+      const script = `while true; do /usr/bin/curl -s -o /dev/null -w '%{http_code}\\n' -x ${proxyUrl} http://allowed.test:${upstreamPort}/loop; done`;
+      const handle = spawnSandboxed(policy, ['/bin/sh', '-c', script], {
+        workdir,
+        launcherPath,
+        env: { PATH: '/usr/bin:/bin' },
+        bridge: { listen: `127.0.0.1:${bridgePort}`, unix_socket: join(workdir, 'proxy.sock') },
+        stdio: 'pipe',
+      });
+      const codes: { code: string; at: number }[] = [];
+      let pending = '';
+      handle.stdout?.on('data', (chunk: Buffer) => {
+        pending += chunk.toString();
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) codes.push({ code: line.trim(), at: performance.now() });
+      });
+      try {
+        await waitUntil(() => codes.filter((entry) => entry.code === '200').length >= 3);
+        const result = proxy.updatePolicies({});
+        const updatedAt = performance.now();
+        expect(result).toEqual({ ok: true, generation: 2 });
+        await waitUntil(() => codes.some((entry) => entry.at > updatedAt && entry.code === '403'));
+        const firstRefusal = codes.find((entry) => entry.at > updatedAt && entry.code === '403');
+        const allowedLater = codes.filter(
+          (entry) => entry.at > (firstRefusal?.at ?? updatedAt) && entry.code === '200',
+        );
+        expect(allowedLater).toEqual([]);
+        console.log(
+          `sandboxed loop: first 403 ${((firstRefusal?.at ?? updatedAt) - updatedAt).toFixed(1)} ms after updatePolicies ` +
+            '(includes the in-flight curl process and its round trip)',
+        );
+        expect(proxy.updatePolicies({ broken: { name: 'x', endpoints: [{ host: 'a.*' }] } }).ok).toBe(false);
+        expect(proxy.generation).toBe(2);
+      } finally {
+        handle.kill('SIGKILL');
+        await handle.exited.catch(() => undefined);
+      }
+    });
+  });
 });
+
+async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

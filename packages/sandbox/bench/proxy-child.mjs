@@ -29,6 +29,9 @@ async function start() {
 
 const port = await start();
 process.on('message', (message) => {
+  if (message === 'exit') {
+    process.exit(0); // lets --cpu-prof write its profile
+  }
   if (message === 'rss') {
     globalThis.gc?.();
     process.send?.({ rss: process.memoryUsage().rss });
