@@ -191,6 +191,27 @@ describe('NemotronClient.chatStream', () => {
     expect(headersError.code).toBe('HEADERS_TIMEOUT');
   });
 
+  it('does not count a slow consumer as an idle server', async () => {
+    const { client } = await nim(async (_request, response) => {
+      startSse(response);
+      await writePieces(response, [
+        sseChunk({ content: 'a' }),
+        sseChunk({ content: 'b' }),
+        sseChunk({ content: 'c' }),
+        sseChunk({}, 'stop'),
+        sseDone,
+      ]);
+      response.end();
+    });
+    const stream = await client.chatStream(hello, { timeouts: { idleMs: 150 } });
+    const seen: string[] = [];
+    for await (const event of stream) {
+      if (event.type === 'content') seen.push(event.text);
+      await delay(400); // the consumer is slower than the idle limit; the server is not silent
+    }
+    expect(seen.join('')).toBe('abc');
+  });
+
   it('does not retry a stream that failed after it started', async () => {
     const { server, client } = await nim(async (_request, response) => {
       startSse(response, { 'x-request-id': 'midway' });

@@ -82,6 +82,7 @@ export class IdleWatchdog {
   #last = performance.now();
   #timer: NodeJS.Timeout | undefined;
   #fired: NemotronError | undefined;
+  #waiting = true;
 
   /**
    * @param idleMs - longest allowed silence
@@ -97,6 +98,20 @@ export class IdleWatchdog {
 
   /** Marks activity: bytes arrived. */
   touch(): void {
+    this.#last = performance.now();
+  }
+
+  /**
+   * The reader stopped waiting for bytes (it is busy with what it got). Silence while nobody is
+   * waiting is backpressure from a slow consumer, not a stalled server, so it is not counted.
+   */
+  pause(): void {
+    this.#waiting = false;
+  }
+
+  /** The reader is waiting for bytes again; the silence clock restarts now. */
+  resume(): void {
+    this.#waiting = true;
     this.#last = performance.now();
   }
 
@@ -117,6 +132,10 @@ export class IdleWatchdog {
   }
 
   #check(): void {
+    if (!this.#waiting) {
+      this.#arm(this.#idleMs);
+      return;
+    }
     const silence = performance.now() - this.#last;
     if (silence + 1 < this.#idleMs) {
       this.#arm(this.#idleMs - silence);

@@ -66,16 +66,18 @@ export class ChatStream implements AsyncIterableIterator<ChatStreamEvent> {
       }
       if (this.#finished) return { value: undefined, done: true };
       let step: IteratorResult<Buffer>;
+      const watchdog = this.#source.watchdog;
+      watchdog.resume();
       try {
         step = await this.#chunks.next();
       } catch (error) {
         this.#close();
-        const fired = this.#source.watchdog.fired;
         throw this.#withRequestId(
-          fired ?? mapTransportError(error, this.#source.signal, this.#source.target, 'body'),
+          watchdog.fired ?? mapTransportError(error, this.#source.signal, this.#source.target, 'body'),
         );
       }
-      this.#source.watchdog.touch();
+      // Time the consumer spends on what it got is not server silence.
+      watchdog.pause();
       try {
         if (step.done === true) {
           this.#finished = true;
