@@ -233,7 +233,7 @@ async function main() {
     : '# @nemoclaw/privacy-router benchmarks\n\n';
   const pattern = /## Router\n[\s\S]*?(?=\n## |$)/;
   const updated = pattern.test(existing)
-    ? existing.replace(pattern, section.trimEnd())
+    ? existing.replace(pattern, `${section.trimEnd()}\n`)
     : `${existing.trimEnd()}\n\n${section}`;
   writeFileSync(file, `${updated.trimEnd()}\n`);
   console.log(section);
