@@ -103,6 +103,21 @@ describe('other processes', () => {
   });
 });
 
+describe("the sandbox's own PID 1 and file handles", () => {
+  it('/proc/1/mem of the sandbox init cannot be opened for writing (a way around the filter)', async () => {
+    expect(['EACCES', 'EPERM']).toContain((await inside(['open-rw', '/proc/1/mem'])).outcome);
+    expect(['EACCES', 'EPERM']).toContain((await inside(['open-rw', '/proc/self/mem'])).outcome);
+    expectSucceeded(probeOutside(['open-rw', `/proc/${victim.pid}/mem`])); // control
+  });
+
+  it('open_by_handle_at (the "shocker" escape) and chroot: EPERM; control: work outside as root', async () => {
+    expect(['EPERM', 'EACCES']).toContain((await inside(['open-by-handle', world.secrets.sshKey])).outcome);
+    expect((await inside(['chroot', world.workdir])).outcome).toBe('EPERM');
+    expectSucceeded(probeOutside(['open-by-handle', world.secrets.sshKey]), { rootOnly: true });
+    expectSucceeded(probeOutside(['chroot', world.workdir]), { rootOnly: true });
+  });
+});
+
 describe('namespaces and mounts', () => {
   it('unshare(CLONE_NEWUSER): EPERM; control: works outside', async () => {
     expect((await inside(['unshare-user'])).outcome).toBe('EPERM');

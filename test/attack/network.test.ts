@@ -50,6 +50,19 @@ describe('direct connections', () => {
     expect(listener.received()).toContain('pwned');
   });
 
+  it('TCP over IPv6 to a real listener on ::1 outside: EACCES', async () => {
+    listener = await tcpListener('::1');
+    const port = String(listener.port);
+    expect(
+      (await probeInside(['tcp6-connect', '::1', port], { world, policy: defaultPolicy() })).outcome,
+    ).toBe('EACCES');
+    await settle();
+    expect(listener.hits()).toBe(0);
+    expectSucceeded(probeOutside(['tcp6-connect', '::1', port]));
+    await settle();
+    expect(listener.hits()).toBe(1);
+  });
+
   it('TCP to a non-loopback address: no route in the empty namespace', async () => {
     listener = await tcpListener();
     // 192.0.2.1 is TEST-NET-1; inside the sandbox's empty namespace nothing can leave anyway.

@@ -115,6 +115,20 @@ static int tcp_connect(const char *host, int port)
 	return result(0);
 }
 
+static int tcp6_connect(const char *host, int port)
+{
+	int fd = socket(AF_INET6, SOCK_STREAM, 0);
+	if (fd < 0)
+		return fail_errno();
+	struct sockaddr_in6 address = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port)};
+	inet_pton(AF_INET6, host, &address.sin6_addr);
+	if (connect(fd, (struct sockaddr *)&address, sizeof address) < 0)
+		return fail_errno();
+	if (write(fd, "pwned\n", 6) < 0)
+		return fail_errno();
+	return result(0);
+}
+
 static int udp_send(const char *host, int port)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -187,6 +201,25 @@ int main(int argc, char **argv)
 			return fail_errno();
 		return result(write(fd, b, strlen(b)));
 	}
+	if (!strcmp(op, "open-rw"))
+		return result(open(a, O_RDWR | O_CLOEXEC));
+	if (!strcmp(op, "open-by-handle")) {
+		/* The "shocker" escape: name_to_handle_at + open_by_handle_at bypasses path checks. */
+		struct {
+			struct file_handle handle;
+			unsigned char bytes[128];
+		} storage;
+		storage.handle.handle_bytes = sizeof storage.bytes;
+		int mount_id;
+		if (name_to_handle_at(AT_FDCWD, a, &storage.handle, &mount_id, 0) < 0)
+			return fail_errno();
+		int mount_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (mount_fd < 0)
+			return fail_errno();
+		return result(open_by_handle_at(mount_fd, &storage.handle, O_RDONLY));
+	}
+	if (!strcmp(op, "chroot"))
+		return result(chroot(a));
 	if (!strcmp(op, "truncate"))
 		return result(truncate(a, 0));
 	if (!strcmp(op, "mkdir"))
@@ -321,6 +354,8 @@ int main(int argc, char **argv)
 		return unix_connect(a, 1);
 	if (!strcmp(op, "tcp-connect"))
 		return tcp_connect(a, atoi(b));
+	if (!strcmp(op, "tcp6-connect"))
+		return tcp6_connect(a, atoi(b));
 	if (!strcmp(op, "udp-send"))
 		return udp_send(a, atoi(b));
 	if (!strcmp(op, "x32-getpid"))
