@@ -12,7 +12,11 @@ import {
 let upstream: UpstreamHttpServer;
 let proxy: EgressProxy | undefined;
 const decisions: EgressDecision[] = [];
-const resolver = tableResolver({ 'api.test': [['127.0.0.1']], 'other.test': [['127.0.0.1']] });
+const resolver = tableResolver({
+  'api.test': [['127.0.0.1']],
+  'other.test': [['127.0.0.1']],
+  'metadata.test': [['169.254.169.254']],
+});
 
 beforeAll(async () => {
   upstream = await startHttpServer();
@@ -289,6 +293,29 @@ describe('absolute-form HTTP: refusals', () => {
     );
     expect(answer).toMatch(/^HTTP\/1\.1 403/);
     expect(answer).toContain('upgrade-not-supported');
+  });
+
+  it('applies the SSRF guard to plain HTTP too (metadata by name, loopback by mapped literal)', async () => {
+    proxy = await createEgressProxy({
+      policies: {
+        x: {
+          name: 'x',
+          endpoints: [
+            { host: 'metadata.test', port: 80 },
+            { host: '::ffff:127.0.0.1', port: upstream.port },
+          ],
+        },
+      },
+      listen: { port: 0 },
+      resolver: resolver.resolve,
+    });
+    const metadata = await viaProxy('GET', 'http://metadata.test/latest/meta-data/');
+    expect(metadata.status).toBe(403);
+    expect(metadata.headers['x-nemoclaw-deny-reason']).toBe('metadata-address: 169.254.169.254');
+    const mapped = await viaProxy('GET', `http://[::ffff:127.0.0.1]:${upstream.port}/`);
+    expect(mapped.status).toBe(403);
+    expect(mapped.headers['x-nemoclaw-deny-reason']).toBe('loopback-address: ::ffff:7f00:1');
+    expect(upstream.seen).toHaveLength(0);
   });
 
   it('answers 502 when the upstream refuses the connection', async () => {
