@@ -59,7 +59,7 @@ export interface PrivacyRouter {
   listen(port?: number, host?: string): Promise<RouterAddress>;
   /**
    * Stops accepting connections and waits up to `graceMs` (default 10 s) for in-flight requests,
-   * then closes what is left and the upstream pools.
+   * then closes what is left and the upstream pools. Calling it again returns the same promise.
    */
   close(options?: { graceMs?: number }): Promise<void>;
   /**
@@ -121,6 +121,23 @@ export async function createRouter(options: RouterOptions): Promise<PrivacyRoute
     startedAt: Date.now(),
   };
   let closing = false;
+  let closed: Promise<void> | undefined;
+  const shutDown = async (graceMs: number): Promise<void> => {
+    closing = true;
+    const stopped = new Promise<void>((resolve) => {
+      if (!server.listening) {
+        resolve();
+        return;
+      }
+      server.close(() => resolve());
+    });
+    server.closeIdleConnections();
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    await stopped;
+    clearTimeout(timer);
+    await runtime.agent.close();
+  };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = request.url ?? '/';
@@ -217,22 +234,9 @@ export async function createRouter(options: RouterOptions): Promise<PrivacyRoute
         });
       });
     },
-    async close(closeOptions = {}) {
-      closing = true;
-      const graceMs = closeOptions.graceMs ?? 10_000;
-      const closed = new Promise<void>((resolve) => {
-        if (!server.listening) {
-          resolve();
-          return;
-        }
-        server.close(() => resolve());
-      });
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-      timer.unref();
-      await closed;
-      clearTimeout(timer);
-      await runtime.agent.close();
+    close(closeOptions = {}) {
+      closed ??= shutDown(closeOptions.graceMs ?? 10_000);
+      return closed;
     },
     async updatePolicy(next, updateOptions = {}) {
       const loaded = await loadRouterState(next, state.generation + 1, {

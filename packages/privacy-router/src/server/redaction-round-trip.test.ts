@@ -325,3 +325,37 @@ describe('policy hot reload', () => {
     }
   });
 });
+
+describe('graceful close', () => {
+  it('stops accepting at once but lets an in-flight stream finish', async () => {
+    const fixture = await startRouterFixture(redactingPolicy);
+    try {
+      let release: () => void = () => {};
+      fixture.cloud.behaviour.gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const response = await fetch(`${fixture.origin}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'g',
+          stream: true,
+          messages: [{ role: 'user', content: `bye ${email}` }],
+        }),
+      });
+      const reader = response.body?.getReader();
+      if (reader === undefined) throw new Error('no body');
+      const decoder = new TextDecoder();
+      let text = decoder.decode((await reader.read()).value);
+      const closed = fixture.router.close({ graceMs: 10_000 });
+      await expect(fetch(`${fixture.origin}/v1/models`)).rejects.toThrow();
+      release();
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+        text += decoder.decode(chunk.value);
+      await closed;
+      expect(chatContent(text)).toBe(`[cloud] bye ${email}`);
+    } finally {
+      await fixture.close();
+    }
+  });
+});
