@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AttackWorld,
+  buildProbe,
   createWorld,
   expectSucceeded,
   inSandbox,
@@ -165,6 +166,43 @@ describe('special files and execution', () => {
     expect(result.stdout).toContain('workdir=0');
   });
 
+  const loader =
+    ['/lib64/ld-linux-x86-64.so.2', '/lib/ld-linux-aarch64.so.1'].find((path) => existsSync(path)) ?? '';
+
+  it('FINDING: a payload in /tmp (no_execute) cannot be run through the dynamic loader either', async () => {
+    // Landlock's execute right covers execve(2) only; ld.so maps the payload with mmap(PROT_EXEC),
+    // which only a noexec mount stops.
+    const result = await inSandbox(
+      ['sh', '-c', `cp ${buildProbe()} /tmp/payload && ${loader} /tmp/payload ids; echo "rc=$?"`],
+      {
+        world,
+        policy: defaultPolicy(),
+      },
+    );
+    expect(result.stdout).not.toMatch(/^ok euid=/m);
+    expect(result.stdout).not.toContain('rc=0');
+  });
+
+  it('FINDING: under the strict policy a payload in the workdir cannot be run through the dynamic loader', async () => {
+    const result = await inSandbox(
+      ['sh', '-c', `cp ${buildProbe()} ./payload-ld && ${loader} ./payload-ld ids; echo "rc=$?"`],
+      {
+        world,
+        policy: shippedPolicy('strict', world),
+      },
+    );
+    expect(result.stdout).not.toMatch(/^ok euid=/m);
+    expect(result.stdout).not.toContain('rc=0');
+  });
+
+  it('control: the dynamic loader runs a program from an executable path inside the sandbox', async () => {
+    const result = await inSandbox([loader, buildProbe(), 'ids'], {
+      world,
+      policy: shippedPolicy('strict', world),
+    });
+    expect(result.stdout).toMatch(/^ok euid=/);
+  });
+
   it('under the strict policy nothing written can be executed, not even in the workdir', async () => {
     const result = await inSandbox(['sh', '-c', 'cp /bin/true ./payload && ./payload; echo "workdir=$?"'], {
       world,
@@ -202,7 +240,7 @@ describe('with the home directory as workdir', () => {
   let fresh: AttackWorld;
   afterEach(() => fresh.dispose());
 
-  it('the sandbox state dir (~/.nemoclaw: policy file, control socket) cannot be rewritten or replaced', async () => {
+  it('FINDING: the sandbox state dir (~/.nemoclaw: policy file, control socket) cannot be rewritten or replaced', async () => {
     fresh = createWorld('state');
     const policy = shippedPolicy('default', fresh, fresh.home);
     const before = readFileSync(fresh.policyFile, 'utf8');

@@ -124,6 +124,32 @@ describe('namespaces and mounts', () => {
     expectSucceeded(probeOutside(['unshare-user']));
   });
 
+  it('clone(CLONE_NEWUSER): EPERM; clone3 (flags cannot be inspected): ENOSYS; controls: work outside', async () => {
+    expect((await inside(['clone-newuser'])).outcome).toBe('EPERM');
+    expect((await inside(['clone3'])).outcome).toBe('ENOSYS');
+    expectSucceeded(probeOutside(['clone-newuser']));
+    expectSucceeded(probeOutside(['clone3']));
+  });
+
+  it('setns into a namespace: EPERM; control: works outside as root', async () => {
+    expect((await inside(['setns', '/proc/self/ns/net'])).outcome).toBe('EPERM');
+    expectSucceeded(probeOutside(['setns', '/proc/self/ns/net']), { rootOnly: true });
+  });
+
+  it('personality(ADDR_NO_RANDOMIZE): EPERM; the default persona stays allowed; control: works outside', async () => {
+    expect((await inside(['personality', '0x0040000'])).outcome).toBe('EPERM');
+    expect((await inside(['personality', '0xffffffff'])).outcome).toBe('ok'); // query only
+    expectSucceeded(probeOutside(['personality', '0x0040000']));
+  });
+
+  it('writing /proc/sys/kernel/core_pattern (a classic container escape): refused', async () => {
+    // The value written is the current one, so a broken sandbox would still change nothing.
+    const current = readFileSync('/proc/sys/kernel/core_pattern', 'utf8');
+    const attempt = await inside(['write', '/proc/sys/kernel/core_pattern', current]);
+    expect(['EACCES', 'EROFS', 'EPERM']).toContain(attempt.outcome);
+    expectSucceeded(probeOutside(['write', '/proc/sys/kernel/core_pattern', current]), { rootOnly: true });
+  });
+
   it('mount: EPERM; control: works in a user+mount namespace outside', async () => {
     expect((await inside(['mount-tmpfs', world.workdir])).outcome).toBe('EPERM');
     expect((await inside(['unshare-mount'])).outcome).toBe('EPERM');

@@ -84,6 +84,25 @@ describe('git hooks and config', () => {
     });
   });
 
+  it('FINDING: in a repository without .git/hooks, a hook cannot be planted', async () => {
+    // e.g. a repository created by a tool that does not write the sample hooks
+    fresh('no-hooks');
+    execFileSync('rm', ['-rf', join(world.workdir, '.git', 'hooks')]);
+    const hook = join(world.workdir, '.git', 'hooks', 'pre-commit');
+    await inSandbox(
+      [
+        'sh',
+        '-c',
+        `mkdir -p ${join(world.workdir, '.git', 'hooks')} && printf '#!/bin/sh\\ntouch PWNED\\n' > ${hook} && chmod +x ${hook}`,
+      ],
+      {
+        world,
+        policy: shippedPolicy('default', world),
+      },
+    );
+    expect(existsSync(hook)).toBe(false);
+  });
+
   it('control: the same .git swap outside the sandbox does run the planted command', () => {
     fresh('git-parent-control');
     execFileSync(

@@ -310,6 +310,33 @@ int main(int argc, char **argv)
 	/* kernel surface */
 	if (!strcmp(op, "unshare-user"))
 		return result(unshare(CLONE_NEWUSER));
+	if (!strcmp(op, "clone-newuser")) {
+		long child = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+		if (child == 0)
+			_exit(0);
+		if (child > 0)
+			waitpid((pid_t)child, NULL, 0);
+		return result(child);
+	}
+	if (!strcmp(op, "clone3")) {
+		struct {
+			uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+		} arguments = {.exit_signal = SIGCHLD};
+		long child = syscall(SYS_clone3, &arguments, sizeof arguments);
+		if (child == 0)
+			_exit(0);
+		if (child > 0)
+			waitpid((pid_t)child, NULL, 0);
+		return result(child);
+	}
+	if (!strcmp(op, "personality"))
+		return result(syscall(SYS_personality, strtoul(a, NULL, 0)));
+	if (!strcmp(op, "setns")) {
+		int fd = open(a, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return fail_errno();
+		return result(setns(fd, 0));
+	}
 	if (!strcmp(op, "unshare-mount"))
 		return result(unshare(CLONE_NEWNS));
 	if (!strcmp(op, "mount-tmpfs"))
