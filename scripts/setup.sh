@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-system_packages=(build-essential pkg-config libseccomp-dev iproute2 procps)
+# libseccomp-dev and libjansson-dev: the launcher links libseccomp (filters) and jansson (plan JSON);
+# iproute2/procps: tests inspect namespaces and processes.
+system_packages=(build-essential pkg-config libseccomp-dev libjansson-dev iproute2 procps)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
@@ -16,6 +18,8 @@ missing=()
 for package in "${system_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
 done
+# python3: some tests use it for sockets Node cannot make (a listener that never accepts).
+command -v python3 >/dev/null 2>&1 || missing+=(python3-minimal)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing system packages: ${missing[*]}"
   as_root apt-get update -q
