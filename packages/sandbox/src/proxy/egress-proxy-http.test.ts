@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEgressProxy } from './egress-proxy.js';
 import type { EgressDecision, EgressProxy } from './egress-proxy-types.js';
@@ -316,6 +318,37 @@ describe('absolute-form HTTP: refusals', () => {
     expect(mapped.status).toBe(403);
     expect(mapped.headers['x-nemoclaw-deny-reason']).toBe('loopback-address: ::ffff:7f00:1');
     expect(upstream.seen).toHaveLength(0);
+  });
+
+  it('answers 502 to an upstream status Node cannot relay (HTTP/1.1 000) and keeps serving', async () => {
+    const broken = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => socket.end('HTTP/1.1 000 Zero\r\ncontent-length: 2\r\n\r\nok'));
+    });
+    broken.listen(0, '127.0.0.1');
+    await once(broken, 'listening');
+    const brokenAddress = broken.address();
+    if (brokenAddress === null || typeof brokenAddress === 'string') throw new Error('no address');
+    try {
+      proxy = await createEgressProxy({
+        policies: {
+          api: {
+            name: 'api',
+            endpoints: [
+              { host: 'api.test', ports: [brokenAddress.port, upstream.port], allowed_ips: ['127.0.0.1'] },
+            ],
+          },
+        },
+        listen: { port: 0 },
+        resolver: resolver.resolve,
+      });
+      const reply = await viaProxy('GET', `http://api.test:${brokenAddress.port}/`);
+      expect(reply.status).toBe(502);
+      expect(reply.headers['x-nemoclaw-deny-reason']).toMatch(/^upstream-invalid-response/);
+      expect((await viaProxy('GET', url('/still-serving'))).status).toBe(200);
+    } finally {
+      broken.close();
+    }
   });
 
   it('answers 502 when the upstream refuses the connection', async () => {

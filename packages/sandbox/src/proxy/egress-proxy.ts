@@ -312,12 +312,13 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
     socket.destroySoon();
   });
 
+  // A bug or an unexpected throw must cost one connection, never the proxy.
   httpServer.on('connect', (request: IncomingMessage, socket: Socket, head: Buffer) => {
-    void handleConnect(request, socket, head);
+    handleConnect(request, socket, head).catch(() => socket.destroy());
   });
 
   httpServer.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    void handleRequest(request, response);
+    handleRequest(request, response).catch(() => response.destroy());
   });
 
   const refuseTunnel = (socket: Socket, status: number, reason: string) => {
@@ -553,19 +554,24 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
     let answered = false;
     forwarded.on('response', (upstreamResponse) => {
       answered = true;
-      emit({
-        ...base,
-        ...verdictFields(verdict),
-        address: upstream.address,
-        status: upstreamResponse.statusCode ?? 502,
-      });
+      const status = upstreamResponse.statusCode ?? 0;
       const responseHeaders: string[] = [];
       for (const [name, values] of headersWithoutHopByHop(upstreamResponse.rawHeaders)) {
         for (const value of values) {
           responseHeaders.push(name, value);
         }
       }
-      response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.statusMessage, responseHeaders);
+      try {
+        response.writeHead(status, upstreamResponse.statusMessage, responseHeaders);
+      } catch {
+        // e.g. "HTTP/1.1 000": Node refuses to relay it; answer for the upstream instead of crashing.
+        upstreamSocket.destroy();
+        const reason = `upstream-invalid-response: ${formatAuthority(host.value.host, port)} (status ${status})`;
+        emit({ ...base, ...refusal(reason, verdict.ruleId), address: upstream.address, status: 502 });
+        sendErrorResponse(response, 502, reason, true);
+        return;
+      }
+      emit({ ...base, ...verdictFields(verdict), address: upstream.address, status });
       upstreamResponse.pipe(response);
       upstreamResponse.on('error', () => response.destroy());
     });
