@@ -63,6 +63,29 @@ describe('direct connections', () => {
     expect(listener.hits()).toBe(1);
   });
 
+  it.each([
+    ['TCP Fast Open (sendto MSG_FASTOPEN)', 'tcp-fastopen'],
+    ['MPTCP', 'mptcp-connect'],
+  ])(
+    '%s, the paths Landlock TCP rules do not cover, to a listener outside: nothing arrives',
+    async (_name, operation) => {
+      listener = await tcpListener();
+      const port = String(listener.port);
+      const attempt = await probeInside([operation, '127.0.0.1', port], { world, policy: defaultPolicy() });
+      expect(['EACCES', 'ECONNREFUSED', 'EPERM', 'EPROTONOSUPPORT', 'EINVAL']).toContain(attempt.outcome);
+      await settle();
+      expect(listener.hits()).toBe(0);
+      const control = probeOutside([operation, '127.0.0.1', port]);
+      if (control.outcome === 'ok') {
+        await settle();
+        expect(listener.hits()).toBe(1);
+      } else {
+        // MPTCP can be disabled in the kernel (net.mptcp.enabled=0): then there is nothing to escape with.
+        expect(control.outcome).toMatch(/^(EPROTONOSUPPORT|ENOPROTOOPT|EINVAL)$/);
+      }
+    },
+  );
+
   it('TCP to a non-loopback address: no route in the empty namespace', async () => {
     listener = await tcpListener();
     // 192.0.2.1 is TEST-NET-1; inside the sandbox's empty namespace nothing can leave anyway.

@@ -84,6 +84,27 @@ describe('git hooks and config', () => {
     });
   });
 
+  it('FINDING: .git/commondir cannot redirect git to a config (and hooks) the sandbox wrote', async () => {
+    // Without touching the read-only .git/config or .git/hooks: git reads config and hooks from
+    // $GIT_DIR/commondir when that file exists (the linked-worktree mechanism).
+    fresh('commondir');
+    const marker = join(world.workdir, 'PWNED_BY_COMMONDIR');
+    await inSandbox(
+      [
+        'sh',
+        '-c',
+        `cp -r .git .common && rm -f .common/commondir && git config -f .common/config core.fsmonitor "touch ${marker} #" && echo ../.common > .git/commondir; echo "rc=$?"`,
+      ],
+      { world, policy: shippedPolicy('default', world) },
+    );
+    try {
+      execFileSync('git', ['-C', world.workdir, 'status', '--short'], { stdio: 'ignore' });
+    } catch {
+      // a broken repository is fine; code execution is not
+    }
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('FINDING: in a repository without .git/hooks, a hook cannot be planted', async () => {
     // e.g. a repository created by a tool that does not write the sample hooks
     fresh('no-hooks');

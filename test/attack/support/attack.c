@@ -129,6 +129,27 @@ static int tcp6_connect(const char *host, int port)
 	return result(0);
 }
 
+/* TCP Fast Open (sendto with MSG_FASTOPEN connects without connect(2)) and MPTCP: the two
+ * paths Landlock's TCP rules are documented not to cover. */
+static int tcp_variant(const char *host, int port, int protocol, int fastopen)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, protocol);
+	if (fd < 0)
+		return fail_errno();
+	struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	inet_pton(AF_INET, host, &address.sin_addr);
+	if (fastopen) {
+		if (sendto(fd, "pwned\n", 6, MSG_FASTOPEN, (struct sockaddr *)&address, sizeof address) < 0)
+			return fail_errno();
+		return result(0);
+	}
+	if (connect(fd, (struct sockaddr *)&address, sizeof address) < 0)
+		return fail_errno();
+	if (write(fd, "pwned\n", 6) < 0)
+		return fail_errno();
+	return result(0);
+}
+
 static int udp_send(const char *host, int port)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -381,6 +402,10 @@ int main(int argc, char **argv)
 		return unix_connect(a, 1);
 	if (!strcmp(op, "tcp-connect"))
 		return tcp_connect(a, atoi(b));
+	if (!strcmp(op, "tcp-fastopen"))
+		return tcp_variant(a, atoi(b), 0, 1);
+	if (!strcmp(op, "mptcp-connect"))
+		return tcp_variant(a, atoi(b), 262 /* IPPROTO_MPTCP */, 0);
 	if (!strcmp(op, "tcp6-connect"))
 		return tcp6_connect(a, atoi(b));
 	if (!strcmp(op, "udp-send"))
