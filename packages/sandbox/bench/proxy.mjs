@@ -9,7 +9,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { cpus, release } from 'node:os';
+import { cpus, loadavg, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -208,12 +208,13 @@ for (const contender of contenders) {
 upstream.child.kill();
 
 const cpu = cpus()[0]?.model ?? 'unknown';
+const load = loadavg().map((value) => value.toFixed(1)).join(' / ');
 const lines = [
   '# @nemoclaw/sandbox benchmarks',
   '',
   '## Egress proxy (`npm run bench` → bench/proxy.mjs)',
   '',
-  `Date: ${new Date().toISOString()} · kernel ${release()} · ${cpu} × ${cpus().length} · Node ${process.version}${quick ? ' · QUICK run' : ''}`,
+  `Date: ${new Date().toISOString()} · kernel ${release()} · ${cpu} × ${cpus().length} · Node ${process.version} · load average at the end ${load} (1/5/15 min)${quick ? ' · QUICK run' : ''}`,
   '',
   'Each proxy, the upstream servers and the client run in separate processes on loopback TCP. Latency = open a',
   'connection (through the proxy: TCP connect + `CONNECT` + `200`) and get one echoed byte back, sequentially,',
