@@ -16,13 +16,8 @@ const detectorModule =
   process.env.NEMOCLAW_BENCH_DETECTOR ?? new URL('../dist/index.js', import.meta.url).href;
 const { createDetector } = await import(detectorModule);
 const { gitleaksRules } = await import(
-  process.env.NEMOCLAW_BENCH_RULES ?? new URL('../dist/index.js', import.meta.url).href
-).then((module) =>
-  module.gitleaksRules
-    ? module
-    : { gitleaksRules: JSON.parse(readFileSync(new URL('./gitleaks-rules.json', import.meta.url), 'utf8')) },
+  process.env.NEMOCLAW_BENCH_DETECTOR ?? new URL('../dist/index.js', import.meta.url).href
 );
-
 const agent = JSON.parse(readFileSync(new URL('../eval/agent-prompts.json', import.meta.url), 'utf8'));
 const presidio = JSON.parse(
   readFileSync(new URL('../../../../shared/data/pii/generated_large.json', import.meta.url), 'utf8'),

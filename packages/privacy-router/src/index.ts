@@ -31,11 +31,17 @@ export {
   type ScanRequestOptions,
   scanRequest,
 } from './detect/scan-request.js';
+export type { GitleaksAllowlist, GitleaksRule } from './detect/secrets/gitleaks-rule.js';
+export { gitleaksGlobalAllowlist, gitleaksRules } from './detect/secrets/gitleaks-rules.generated.js';
 export { PrivacyRouterError, type PrivacyRouterErrorCode } from './privacy-router-error.js';
-export { type RequestScan, redactRequest, scanRequestTexts } from './redact/redact-request.js';
+export {
+  type RequestScan,
+  type RouterFinding,
+  redactRequest,
+  scanRequestTexts,
+} from './redact/redact-request.js';
 export { redactText } from './redact/redact-text.js';
 export { RedactionVault } from './redact/redaction-vault.js';
-export { type TextVisitor, visitRequestTexts } from './redact/request-texts.js';
 export { createEventStreamRestorer } from './redact/restore-event-stream.js';
 export { restoreJson } from './redact/restore-json.js';
 export { type RestoreMode, restoreText } from './redact/restore-text.js';

@@ -26,6 +26,11 @@ export class KeywordIndex {
     }
   }
 
+  /** True if any keyword occurs in `lowerText`. */
+  containsAny(lowerText: string): boolean {
+    return !this.hits(lowerText).next().done;
+  }
+
   /** Every occurrence (overlapping ones included) of every keyword in `lowerText`, by start. */
   *hits(lowerText: string): Generator<KeywordHit> {
     const buckets = this.#buckets;

@@ -49,3 +49,30 @@ export function* matchAll(regex: LinearRegex, text: string, resumeGroup?: number
     if (regex.lastIndex > text.length) return;
   }
 }
+
+/**
+ * {@link matchAll} restricted to `regions` of `text` (sorted, non-overlapping): offsets, group
+ * spans included, are relative to `text`. Used with cheap pre-scans (digit regions, keyword
+ * windows) so that a pattern runs only where it can match.
+ */
+export function* matchAllIn(
+  regex: LinearRegex,
+  text: string,
+  regions: readonly { start: number; end: number }[],
+  resumeGroup?: number,
+): Generator<RegexMatch> {
+  for (const region of regions) {
+    const part =
+      region.start === 0 && region.end === text.length ? text : text.slice(region.start, region.end);
+    for (const match of matchAll(regex, part, resumeGroup)) {
+      yield {
+        start: match.start + region.start,
+        end: match.end + region.start,
+        groups: match.groups,
+        spans: match.spans.map((span) =>
+          span ? ([span[0] + region.start, span[1] + region.start] as const) : undefined,
+        ),
+      };
+    }
+  }
+}

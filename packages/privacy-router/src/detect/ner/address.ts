@@ -185,8 +185,9 @@ const streetWordSet = new Set(streetWords);
 const word = String.raw`[\p{L}][\p{L}\p{M}'’.\-/]*`;
 const number = '[0-9]{1,5}[a-zA-Z]?';
 // number-led: "37 Βασιλέως Αλεξάνδρου 195", "2914 184th Street", "226 Thomas Avenue"
+const ordinalOrWord = `(?:${word}|[0-9]{1,4}(?:st|nd|rd|th))`;
 const numberLed = compileLinear(
-  String.raw`\b${number}(?: ${number})?,? (?:${word} ){0,5}${word}(?: ${number}\b)?`,
+  String.raw`\b${number}(?: ${number})?,? (?:${ordinalOrWord} ){0,5}${ordinalOrWord}(?: ${number}\b)?`,
 );
 // word-led with a house number after: "Veslebakken 48", "via raffaele conforti 74"
 const wordLed = compileLinear(String.raw`(?:${word} ){0,5}${word},? ${number}\b`);
@@ -230,13 +231,25 @@ function wordsOf(text: string, offset: number): Token[] {
 }
 
 function bare(token: string): string {
-  return token.toLowerCase().replace(/[.,]+$/u, '');
+  let end = token.length;
+  while (end > 0 && (token.charCodeAt(end - 1) === 46 || token.charCodeAt(end - 1) === 44)) end -= 1;
+  return token.slice(0, end).toLowerCase();
+}
+
+const suffixesByEnding = new Map<string, string[]>();
+for (const suffix of streetSuffixes) {
+  const ending = suffix.slice(-3);
+  const list = suffixesByEnding.get(ending) ?? [];
+  list.push(suffix);
+  suffixesByEnding.set(ending, list);
 }
 
 function isStreetToken(token: string): boolean {
   const lower = bare(token);
   if (streetWordSet.has(lower)) return true;
-  return lower.length > 5 && streetSuffixes.some((suffix) => lower.endsWith(suffix));
+  if (lower.length <= 5) return false;
+  const candidates = suffixesByEnding.get(lower.slice(-3));
+  return candidates?.some((suffix) => lower.endsWith(suffix)) ?? false;
 }
 
 function isNumber(token: string): boolean {
@@ -423,6 +436,10 @@ function isPlaceSegment(segment: string, lowerCase: boolean): boolean {
   const lower = segment.toLowerCase().replace(/[,]?\s*[0-9]{4,6}$/u, '');
   const places = gazetteer().places;
   if (places.has(lower)) return true;
+  // A line of common English words ("Thanks", "Best regards") ends the address.
+  const common = gazetteer().commonWords;
+  const words = lower.split(' ').filter((word) => word.length > 0);
+  if (words.length > 0 && words.every((word) => common.has(word.replace(/[.,!]+$/u, '')))) return false;
   if (
     lowerCase &&
     segment === segment.toLowerCase() &&
@@ -499,6 +516,8 @@ function extend(text: string, end: number, lowerCase: boolean): number {
       return cursor + kept.length;
     }
     current = cursor + segment.length;
+    // A country (with or without a postal code) is the last line of an address.
+    if (gazetteer().countries.has(segment.toLowerCase().replace(/[,]?\s*[0-9]{4,6}$/u, ''))) return current;
   }
   return current;
 }

@@ -1,5 +1,6 @@
+import { digitRegions } from '../digit-regions.js';
 import type { Finding } from '../finding.js';
-import { compileLinear, matchAll } from '../linear-regex.js';
+import { compileLinear, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 import { cardIssuerOf } from '../validators/card-issuer.js';
 import { passesLuhn } from '../validators/luhn.js';
@@ -21,7 +22,7 @@ export function createCreditCardRecognizer(): Recognizer {
     entities: ['CREDIT_CARD'],
     scan(input: ScanInput): Finding[] {
       const findings: Finding[] = [];
-      for (const match of matchAll(cardPattern, input.text, 1)) {
+      for (const match of matchAllIn(cardPattern, input.text, digitRegions(input.text, 12), 1)) {
         const candidate = match.groups[1];
         const span = match.spans[1];
         if (candidate === undefined || span === undefined) continue;

@@ -1,6 +1,6 @@
 import { boostedScore, hasContext } from '../context.js';
 import type { Finding } from '../finding.js';
-import { compileLinear, matchAll } from '../linear-regex.js';
+import { compileLinear, matchAll, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 import { isBase58Check } from '../validators/base58check.js';
 import { bech32Variant } from '../validators/bech32.js';
@@ -23,6 +23,24 @@ export const cryptoContextWords: readonly string[] = [
   'pay',
 ];
 
+/** Runs of at least `minimum` ASCII letters and digits (widened by one character for `\b`). */
+function longAlphanumericRuns(text: string, minimum: number): { start: number; end: number }[] {
+  const runs: { start: number; end: number }[] = [];
+  let start = -1;
+  for (let index = 0; index <= text.length; index += 1) {
+    const code = index < text.length ? text.charCodeAt(index) : 0;
+    const alphanumeric =
+      (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+    if (alphanumeric && start < 0) start = index;
+    else if (!alphanumeric && start >= 0) {
+      if (index - start >= minimum)
+        runs.push({ start: Math.max(0, start - 1), end: Math.min(text.length, index + 1) });
+      start = -1;
+    }
+  }
+  return runs;
+}
+
 /**
  * Cryptocurrency addresses with checksums: Bitcoin legacy/P2SH (Base58Check, version byte 0x00,
  * 0x05 or testnet 0x6f/0xc4), SegWit (Bech32) and Taproot (Bech32m) addresses, and Ethereum
@@ -36,7 +54,7 @@ export function createCryptoRecognizer(): Recognizer {
     scan(input: ScanInput): Finding[] {
       const { text, lowerText } = input;
       const findings: Finding[] = [];
-      for (const match of matchAll(base58Pattern, text)) {
+      for (const match of matchAllIn(base58Pattern, text, longAlphanumericRuns(text, 26))) {
         if (isBase58Check(text.slice(match.start, match.end)))
           findings.push({
             type: 'CRYPTO',
@@ -47,7 +65,7 @@ export function createCryptoRecognizer(): Recognizer {
             detector: 'crypto',
           });
       }
-      if (lowerText.includes('1')) {
+      if (lowerText.includes('bc1') || lowerText.includes('tb1') || lowerText.includes('ltc1')) {
         for (const match of matchAll(bech32Pattern, text)) {
           if (bech32Variant(text.slice(match.start, match.end)) !== undefined)
             findings.push({

@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { boostedScore, hasContext } from '../context.js';
+import { digitRegions } from '../digit-regions.js';
 import type { Finding } from '../finding.js';
 import { compileLinear, matchAll } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
@@ -35,9 +36,25 @@ export const phoneContextWords: readonly string[] = [
 ];
 const suffixContextWords = /^[\s,;:()-]*(?:office|fax|mobile|cell|home|work|phone|tel|direct|landline)\b/i;
 
-const fallbackCountries = ['US', 'GB', 'DE', 'FR', 'IN', 'AU', 'BR', 'NL'] as const;
+const scoreCache = new Map<string, number>();
 
-/** The score of a phone candidate before context: 0.6 if valid for some region, 0.3 if merely plausible, 0 otherwise. */
+/** {@link baseScore} with a small cache (the same numbers recur across a conversation's turns). */
+function cachedBaseScore(candidate: string, digits: string): number {
+  let score = scoreCache.get(candidate);
+  if (score === undefined) {
+    score = baseScore(candidate, digits);
+    if (scoreCache.size >= 4096) scoreCache.clear();
+    scoreCache.set(candidate, score);
+  }
+  return score;
+}
+
+/**
+ * The score of a phone candidate before context: 0.6 if valid (international form: for its
+ * country; national form: as a US number), 0.5 for a plausible international number, 0.3 for a
+ * merely plausible national one, 0 otherwise. (Validating national numbers for other regions
+ * would not change any outcome: below 0.5 they still need context or a line of their own.)
+ */
 function baseScore(candidate: string, digits: string): number {
   if (candidate.startsWith('+') || /^00[1-9]/.test(candidate)) {
     const international = candidate.startsWith('00') ? `+${candidate.slice(2)}` : candidate;
@@ -46,18 +63,17 @@ function baseScore(candidate: string, digits: string): number {
     // An explicit country prefix is a strong phone signal even when the number is not assigned.
     return parsed?.isPossible() || (digits.length >= 8 && digits.length <= 15) ? 0.5 : 0;
   }
-  for (const country of fallbackCountries) {
-    const parsed = parsePhoneNumberFromString(candidate, country);
-    if (parsed?.isValid()) return country === 'US' ? 0.6 : 0.45;
+  if (digits.length === 10 || (digits.length === 11 && digits.startsWith('1'))) {
+    if (parsePhoneNumberFromString(candidate, 'US')?.isValid()) return 0.6;
   }
   return digits.length >= 7 && digits.length <= 13 ? 0.3 : 0;
 }
 
 /**
  * Phone numbers in two tiers. Strict: libphonenumber-js (full metadata) validates the number
- * for its country (international `+`/`00` form) or as a US number: 0.6; as a national number of
- * another common region: 0.45. Loose: 7-13 digits in phone-like groups that no region
- * validates: 0.3. Context words before the number (`phone`, `call`, `fax` ...) or a label right
+ * for its country (international `+`/`00` form) or as a US number: 0.6; an international number
+ * of a possible length: 0.5. Loose: 7-13 digits in phone-like groups: 0.3; a number alone on its
+ * line (contact blocks, signatures) gets +0.25. Context words before the number (`phone`, `call`, `fax` ...) or a label right
  * after it (`office`, `fax`, `mobile` ...) add 0.35, so a loose candidate needs context to be
  * reported. Dates, times, IP-like and version-like dotted numbers, and bare digit runs without
  * context are rejected.
@@ -69,7 +85,7 @@ export function createPhoneRecognizer(): Recognizer {
     scan(input: ScanInput): Finding[] {
       const { text, lowerText } = input;
       const findings: Finding[] = [];
-      for (const region of digitRegions(text)) {
+      for (const region of digitRegions(text, 7, 16)) {
         const regionText = text.slice(region.start, region.end);
         for (const regionMatch of matchAll(phonePattern, regionText)) {
           const match = { start: region.start + regionMatch.start, end: region.start + regionMatch.end };
@@ -95,7 +111,7 @@ export function createPhoneRecognizer(): Recognizer {
           )
             continue;
           if (looksLikeNonPhone(number)) continue;
-          const base = baseScore(number, digits);
+          const base = cachedBaseScore(number, digits);
           if (base === 0) continue;
           const separated = /[ .\-()\u2011/]/u.test(number.replace(/^\+/, ''));
           const withContext = hasContext(lowerText, start, phoneContextWords) || labelAfter;
@@ -114,53 +130,6 @@ export function createPhoneRecognizer(): Recognizer {
       return findings;
     },
   };
-}
-
-function isDigitCode(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
-/**
- * Stretches of text that hold at least seven digits joined by phone separators (space, `.`, `-`,
- * `/`, parentheses, `+`), widened a little for a country prefix and an extension. The phone
- * pattern runs only there, so text without phone-like numbers costs one character scan.
- */
-function digitRegions(text: string): { start: number; end: number }[] {
-  const regions: { start: number; end: number }[] = [];
-  let index = 0;
-  const length = text.length;
-  while (index < length) {
-    if (!isDigitCode(text.charCodeAt(index))) {
-      index += 1;
-      continue;
-    }
-    const start = index;
-    let digits = 0;
-    let end = index;
-    let gap = 0;
-    while (index < length) {
-      const code = text.charCodeAt(index);
-      if (isDigitCode(code)) {
-        digits += 1;
-        gap = 0;
-        end = index + 1;
-      } else if (
-        gap < 3 &&
-        (code === 32 ||
-          code === 46 ||
-          code === 45 ||
-          code === 47 ||
-          code === 40 ||
-          code === 41 ||
-          code === 0x2011)
-      ) {
-        gap += 1;
-      } else break;
-      index += 1;
-    }
-    if (digits >= 7) regions.push({ start: Math.max(0, start - 3), end: Math.min(length, end + 16) });
-  }
-  return regions;
 }
 
 function isAloneOnLine(text: string, start: number, end: number): boolean {

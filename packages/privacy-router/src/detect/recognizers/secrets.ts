@@ -9,8 +9,11 @@ import { gitleaksGlobalAllowlist, gitleaksRules } from '../secrets/gitleaks-rule
 
 interface CompiledAllowlist {
   target: GitleaksAllowlist['regexTarget'];
-  regexes: readonly LinearRegex[];
-  stopwords: readonly string[];
+  /** The allowlist's regexes as one RE2 alternation (one native call per candidate). */
+  regex: LinearRegex | undefined;
+  stopwords: KeywordIndex | undefined;
+  /** Stopwords of one character (never seen in gitleaks, kept for completeness). */
+  shortStopwords: readonly string[];
 }
 
 const leftPrefix = String.raw`[\w.-]{0,50}?`;
@@ -81,10 +84,16 @@ export const genericIdentifierAllowlist: GitleaksAllowlist = {
 };
 
 function compileAllowlist(allowlist: GitleaksAllowlist): CompiledAllowlist {
+  const long = allowlist.stopwords.filter((word) => word.length >= 2);
   return {
     target: allowlist.regexTarget,
-    regexes: allowlist.regexes.map((pattern) => compileLinear(pattern)),
-    stopwords: allowlist.stopwords,
+    // Inline flags such as (?i) stay scoped to their own alternative inside (?:...).
+    regex:
+      allowlist.regexes.length > 0
+        ? compileLinear(allowlist.regexes.map((pattern) => `(?:${pattern})`).join('|'))
+        : undefined,
+    stopwords: long.length > 0 ? new KeywordIndex(long) : undefined,
+    shortStopwords: allowlist.stopwords.filter((word) => word.length < 2),
   };
 }
 
@@ -123,13 +132,12 @@ function allowed(
   matchText: string,
   line: string,
 ): boolean {
+  if (allowlist.stopwords?.containsAny(lowerSecret)) return true;
+  for (const word of allowlist.shortStopwords) if (lowerSecret.includes(word)) return true;
+  if (allowlist.regex === undefined) return false;
   const target = allowlist.target === 'match' ? matchText : allowlist.target === 'line' ? line : secret;
-  for (const regex of allowlist.regexes) {
-    regex.lastIndex = 0;
-    if (regex.test(target)) return true;
-  }
-  for (const word of allowlist.stopwords) if (lowerSecret.includes(word)) return true;
-  return false;
+  allowlist.regex.lastIndex = 0;
+  return allowlist.regex.test(target);
 }
 
 function lineAround(text: string, start: number, end: number): string {

@@ -1,6 +1,7 @@
 import { boostedScore, hasContext } from '../context.js';
+import { digitRegions } from '../digit-regions.js';
 import type { Finding } from '../finding.js';
-import { compileLinear, matchAll } from '../linear-regex.js';
+import { compileLinear, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 
 const ssnPattern = compileLinear(String.raw`\b([0-9]{3})([\- .]?)([0-9]{2})([\- .]?)([0-9]{4})\b`);
@@ -39,7 +40,7 @@ export function createUsSsnRecognizer(): Recognizer {
     entities: ['US_SSN'],
     scan(input: ScanInput): Finding[] {
       const findings: Finding[] = [];
-      for (const match of matchAll(ssnPattern, input.text)) {
+      for (const match of matchAllIn(ssnPattern, input.text, digitRegions(input.text, 9))) {
         const [, area = '', firstDelimiter = '', group = '', secondDelimiter = '', serial = ''] =
           match.groups;
         if (firstDelimiter !== secondDelimiter) continue;

@@ -14,7 +14,8 @@ export const extraSecretRules: readonly GitleaksRule[] = [
   {
     id: 'private-key-header',
     description: 'A PEM/OpenSSH private key header (the block may be truncated).',
-    regex: String.raw`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[\r\n]+[A-Za-z0-9+/=\r\n:,\- ]{0,1000})?(?:-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?`,
+    // Base64 lines (16+ characters) and `Proc-Type:`-style header lines, then the END line if present.
+    regex: String.raw`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\r?\n(?:[A-Za-z0-9+/=]{16,200}|[A-Za-z][A-Za-z\-]{1,30}: [^\r\n]{0,200}))*(?:\r?\n-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?`,
     secretGroup: 0,
     entropy: 0,
     keywords: ['private key'],
