@@ -20,7 +20,7 @@ import {
   withProbe,
   writePlanFile,
 } from './support/harness.ts';
-import { abstractListener, settle, unixListener } from './support/listeners.ts';
+import { abstractListener, settle, unixListener, waitFor } from './support/listeners.ts';
 
 // The kernel surface under the shipped default (and strict) policy: seccomp, namespaces,
 // capabilities, no_new_privs, setsid, fd and environment hygiene.
@@ -75,8 +75,7 @@ describe('other processes', () => {
     expect(victim.alive()).toBe(true);
     const other = startVictim();
     expectSucceeded(probeOutside(['kill', String(other.pid), '9'])); // control
-    await settle(50);
-    expect(other.alive()).toBe(false);
+    expect(await waitFor(() => !other.alive())).toBe(true);
   });
 
   it('a background process does not outlive the sandbox', async () => {
@@ -98,8 +97,7 @@ describe('other processes', () => {
     // Control: the same daemon started outside does survive its parent.
     const controlMarker = join(world.otherProject, 'daemon-survived');
     expectSucceeded(probeOutside(['daemon', controlMarker, '100']));
-    await settle(800);
-    expect(existsSync(controlMarker)).toBe(true);
+    expect(await waitFor(() => existsSync(controlMarker))).toBe(true);
   });
 });
 
@@ -205,8 +203,7 @@ describe('sockets', () => {
       await settle();
       expect(listener.hits()).toBe(0);
       expectSucceeded(probeOutside(['unix-connect', socketPath]));
-      await settle();
-      expect(listener.received()).toContain('pwned');
+      expect(await waitFor(() => listener.received().includes('pwned'))).toBe(true);
     } finally {
       await listener.close();
     }
@@ -246,8 +243,7 @@ describe('sockets', () => {
       await settle();
       expect(listener.hits()).toBe(0);
       expectSucceeded(probeOutside(['abstract-connect', name]));
-      await settle();
-      expect(listener.hits()).toBe(1);
+      expect(await waitFor(() => listener.hits() === 1)).toBe(true);
     } finally {
       await listener.close();
     }

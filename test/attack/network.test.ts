@@ -9,7 +9,7 @@ import {
   probeOutside,
   shippedPolicy,
 } from './support/harness.ts';
-import { type Listener, settle, tcpListener, udpListener } from './support/listeners.ts';
+import { type Listener, settle, tcpListener, udpListener, waitFor } from './support/listeners.ts';
 
 // "Direct network" attempts: the sandbox has an empty network namespace (loopback only) and, on
 // Landlock ABI >= 4, no TCP connect/bind at all. (Attempts through the egress proxy are tested
@@ -46,8 +46,7 @@ describe('direct connections', () => {
     await settle();
     expect(listener.hits()).toBe(0);
     expectSucceeded(probeOutside(['tcp-connect', '127.0.0.1', port])); // control
-    await settle();
-    expect(listener.received()).toContain('pwned');
+    expect(await waitFor(() => listener.received().includes('pwned'))).toBe(true);
   });
 
   it('TCP over IPv6 to a real listener on ::1 outside: EACCES', async () => {
@@ -59,8 +58,7 @@ describe('direct connections', () => {
     await settle();
     expect(listener.hits()).toBe(0);
     expectSucceeded(probeOutside(['tcp6-connect', '::1', port]));
-    await settle();
-    expect(listener.hits()).toBe(1);
+    expect(await waitFor(() => listener.hits() === 1)).toBe(true);
   });
 
   it.each([
@@ -105,8 +103,7 @@ describe('direct connections', () => {
     await settle();
     expect(listener.hits()).toBe(0);
     expect(outside(['bash', '-c', script]).stdout).toContain('rc=0');
-    await settle();
-    expect(listener.hits()).toBe(1);
+    expect(await waitFor(() => listener.hits() === 1)).toBe(true);
   });
 
   it('UDP to a listener on 127.0.0.1 outside never arrives (separate loopback); non-loopback: ENETUNREACH', async () => {
@@ -121,8 +118,7 @@ describe('direct connections', () => {
     await settle();
     expect(listener.hits()).toBe(0);
     expectSucceeded(probeOutside(['udp-send', '127.0.0.1', port])); // control
-    await settle();
-    expect(listener.hits()).toBe(1);
+    expect(await waitFor(() => listener.hits() === 1)).toBe(true);
   });
 });
 
@@ -158,7 +154,6 @@ describe('DNS', () => {
     await settle();
     expect(listener.hits()).toBe(0);
     expectSucceeded(probeOutside(['udp-send', '127.0.0.1', port]));
-    await settle();
-    expect(listener.hits()).toBe(1);
+    expect(await waitFor(() => listener.hits() === 1)).toBe(true);
   });
 });
