@@ -69,7 +69,7 @@ describe('redactRequest', () => {
     const scan = scanRequestTexts(body, 'openai-chat', detector);
     expect(scan.findings.map((finding) => finding.type).sort()).toEqual(['EMAIL', 'EMAIL', 'EMAIL', 'TERM']);
     const vault = new RedactionVault();
-    const result = redactRequest(body, 'openai-chat', scan, vault);
+    const result = redactRequest(body, scan, vault);
     expect(body).toEqual(original);
     expect(result.redacted).toBe(4);
     const text = JSON.stringify(result.body);
@@ -79,6 +79,41 @@ describe('redactRequest', () => {
       result.body.messages as Array<{ tool_calls?: Array<{ function: { arguments: string } }> }>
     )[2]?.tool_calls?.[0];
     expect(JSON.parse(call?.function.arguments ?? '')).toEqual({ to: '\u27e6EMAIL_1\u27e7', n: 1 });
+  });
+
+  it('finds values that JSON escaping would hide inside tool-call arguments, and fields it does not list', () => {
+    const quoted = createDetector({ terms: { codenames: ['Project "Blue"'] } });
+    const body = {
+      model: 'm',
+      user: 'jane@example.com',
+      messages: [
+        { role: 'user', content: 'go' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            {
+              id: '1',
+              type: 'function',
+              function: { name: 'f', arguments: JSON.stringify({ q: 'about Project "Blue"', n: [1, 'x'] }) },
+            },
+          ],
+        },
+      ],
+    };
+    const scan = scanRequestTexts(body, 'openai-chat', quoted);
+    expect(
+      scan.findings.map((finding) => `${finding.location}${finding.jsonPath ?? ''} ${finding.type}`).sort(),
+    ).toEqual(['/messages/1/tool_calls/0/function/arguments/q TERM', '/user EMAIL']);
+    const result = redactRequest(body, scan, new RedactionVault());
+    expect(result.body.user).toBe('\u27e6EMAIL_1\u27e7');
+    const call = (
+      result.body.messages as Array<{ tool_calls?: Array<{ function: { arguments: string } }> }>
+    )[1]?.tool_calls?.[0];
+    expect(JSON.parse(call?.function.arguments ?? '')).toEqual({
+      q: 'about \u27e6TERM_1\u27e7',
+      n: [1, 'x'],
+    });
   });
 
   it('redacts the Anthropic shape: system blocks, tool_use input, tool_result content', () => {
@@ -105,7 +140,6 @@ describe('redactRequest', () => {
     };
     const result = redactRequest(
       body,
-      'anthropic-messages',
       scanRequestTexts(body, 'anthropic-messages', detector),
       new RedactionVault(),
     );
@@ -125,14 +159,13 @@ describe('redactRequest', () => {
     };
     const redacted = redactRequest(
       responses,
-      'openai-responses',
       scanRequestTexts(responses, 'openai-responses', detector),
       new RedactionVault(),
     );
     expect(JSON.stringify(redacted.body)).not.toMatch(/jane@|Acme/);
     const embeddings = { model: 'e', input: ['jane@example.com', 'plain'] };
     const scan = scanRequestTexts(embeddings, 'openai-embeddings', detector);
-    expect(redactRequest(embeddings, 'openai-embeddings', scan, new RedactionVault()).body.input).toEqual([
+    expect(redactRequest(embeddings, scan, new RedactionVault()).body.input).toEqual([
       '\u27e6EMAIL_1\u27e7',
       'plain',
     ]);

@@ -108,7 +108,7 @@ async function sendUpstream(
       if (known === undefined) runtime.vaults.set(conversationId, vault);
       else vault = known;
     }
-    const result = redactRequest(body, exchange.api, scan, vault);
+    const result = redactRequest(body, scan, vault);
     outgoing = result.body;
     redacted = result.redacted;
   }
