@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSandboxed } from '@nemoclaw/native';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AttackWorld,
@@ -113,6 +114,51 @@ describe("the sandbox's own PID 1 and file handles", () => {
     expect((await inside(['chroot', world.workdir])).outcome).toBe('EPERM');
     expectSucceeded(probeOutside(['open-by-handle', world.secrets.sshKey]), { rootOnly: true });
     expectSucceeded(probeOutside(['chroot', world.workdir]), { rootOnly: true });
+  });
+});
+
+describe('resource limits', () => {
+  const forkMany = (count: number) =>
+    [
+      'python3',
+      '-c',
+      `import os, time\nforked = failed = 0\nfor _ in range(${count}):\n    try:\n        pid = os.fork()\n    except OSError:\n        failed += 1\n        continue\n    if pid == 0:\n        time.sleep(1)\n        os._exit(0)\n    forked += 1\nprint('forked', forked, 'failed', failed)`,
+    ] as const;
+
+  it('FINDING: process.limits.nproc stops a fork bomb, also when the caller is root', async () => {
+    // RLIMIT_NPROC does not apply to the host's root user (INIT_USER); the sandbox keeps uid 0.
+    // A small limit (16) makes the test cheap; the shipped 512 behaves the same.
+    const base = defaultPolicy();
+    const policy = { ...base, process: { ...base.process, limits: { ...base.process.limits, nproc: 16 } } };
+    const attempt = await inSandbox([...forkMany(40)], { world, policy });
+    const failed = Number(/failed (\d+)/.exec(attempt.stdout)?.[1] ?? 'NaN');
+    expect(failed).toBeGreaterThan(0);
+  });
+});
+
+describe('the sandbox dies with its launcher', () => {
+  it('SIGKILL of the launcher takes every process inside with it', async () => {
+    const tag = `nemoclaw-attack-orphan-${process.pid}`;
+    const handle = spawnSandboxed(defaultPolicy(), ['sh', '-c', `sleep 30 ${tag} & sleep 30 ${tag}; :`], {
+      workdir: world.workdir,
+      home: world.home,
+      env: { PATH: '/usr/bin:/bin' },
+      launcherPath: launcherPath(),
+    });
+    const running = () =>
+      readdirSync('/proc')
+        .filter((entry) => /^\d+$/.test(entry))
+        .filter((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(tag);
+          } catch {
+            return false;
+          }
+        });
+    expect(await waitFor(() => running().length >= 2)).toBe(true); // control: they were running
+    handle.kill('SIGKILL');
+    await handle.exited.catch(() => undefined);
+    expect(await waitFor(() => running().length === 0)).toBe(true);
   });
 });
 
