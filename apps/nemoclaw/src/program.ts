@@ -6,6 +6,7 @@ import { createPolicyCommand } from './commands/policy.js';
 import { createPrivacyCommand } from './commands/privacy.js';
 import { createRouterCommand } from './commands/router.js';
 import { createRunCommand } from './commands/run.js';
+import { createSandboxCommand } from './commands/sandbox.js';
 
 /** Exit codes of the `nemoclaw` command itself (a sandboxed command's own code passes through). */
 export const cliExitCodes = {
@@ -27,6 +28,7 @@ export function createProgram(): Command {
   program.addCommand(createPolicyCommand());
   program.addCommand(createRouterCommand());
   program.addCommand(createPrivacyCommand());
+  program.addCommand(createSandboxCommand());
   return program;
 }
 

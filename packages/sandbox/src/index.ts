@@ -5,6 +5,60 @@
  */
 
 export {
+  ApprovalQueue,
+  approvalId,
+  defaultMaximumPendingApprovals,
+  type PendingApproval,
+} from './approvals/approval-queue.js';
+export { approvalRule, approvalRuleKey, persistApprovalRule } from './approvals/approval-rules.js';
+export { sendControlRequest } from './lifecycle/control-client.js';
+export { type CreatedSandbox, type CreateSandboxOptions, createSandbox } from './lifecycle/create-sandbox.js';
+export { type EphemeralNetwork, startEphemeralNetwork } from './lifecycle/ephemeral-network.js';
+export { type ExecInSandboxOptions, execInSandbox, launcherSupportsJoin } from './lifecycle/join-sandbox.js';
+export {
+  childProcesses,
+  identifyProcess,
+  isSameProcess,
+  type ProcessIdentity,
+  processCommandLine,
+  processStartTime,
+  sandboxInitPid,
+} from './lifecycle/process-identity.js';
+export {
+  defaultBridgeListen,
+  policyHasNetwork,
+  proxyEnvironment,
+  withProxyEnvironment,
+} from './lifecycle/proxy-environment.js';
+export {
+  assertSandboxName,
+  type SandboxNameResult,
+  sandboxNamePattern,
+  validateSandboxName,
+} from './lifecycle/sandbox-name.js';
+export {
+  approvalPresetPath,
+  maximumSocketPathBytes,
+  nemoclawHome,
+  type SandboxPaths,
+  sandboxesDirectory,
+  sandboxPaths,
+} from './lifecycle/sandbox-paths.js';
+export {
+  inspectSandbox,
+  listSandboxes,
+  type SandboxStatus,
+  type SandboxSummary,
+  supervisorMarker,
+} from './lifecycle/sandbox-registry.js';
+export { readSandboxState, type SandboxState, sandboxStateSchema } from './lifecycle/sandbox-state.js';
+export {
+  destroySandbox,
+  type StopResult,
+  type StopSandboxOptions,
+  stopSandbox,
+} from './lifecycle/stop-sandbox.js';
+export {
   type AddressClassification,
   type BlockedAddressCategory,
   classifyAddress,
@@ -25,6 +79,23 @@ export { compileHostPattern, type HostPattern } from './proxy/host-pattern.js';
 export { type PeerIdentity, parsePeerPreamble } from './proxy/peer-preamble.js';
 export { type EgressResolver, systemResolver } from './proxy/upstream-address.js';
 export { ProxyPolicyError, SandboxError } from './sandbox-error.js';
+export {
+  type ControlCommand,
+  type ControlRequest,
+  type ControlResponse,
+  controlRequestSchema,
+} from './supervisor/control-protocol.js';
+export {
+  type PolicyApplyReport,
+  PolicyController,
+  type ReportedChange,
+} from './supervisor/policy-controller.js';
+export {
+  runSupervisor,
+  type SupervisorReadyMessage,
+  type SupervisorRequest,
+} from './supervisor/supervisor.js';
+export { parseSupervisorRequest } from './supervisor/supervisor-request.js';
 
 /** The package name, for diagnostics. */
 export const packageName = '@nemoclaw/sandbox';

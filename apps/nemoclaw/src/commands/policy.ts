@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { createPolicyApplyCommand } from './policy-apply.js';
 import { createPolicyDiffCommand } from './policy-diff.js';
 import { createPolicyImportCommand } from './policy-import.js';
 import { createPolicyShowCommand } from './policy-show.js';
@@ -15,5 +16,6 @@ export function createPolicyCommand(): Command {
     .addCommand(createPolicyValidateCommand())
     .addCommand(createPolicyShowCommand())
     .addCommand(createPolicyDiffCommand())
-    .addCommand(createPolicyImportCommand());
+    .addCommand(createPolicyImportCommand())
+    .addCommand(createPolicyApplyCommand());
 }

@@ -3,6 +3,7 @@ import { constants, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { LaunchPlan, SkippedPath } from '@nemoclaw/native';
+import type { Policy } from '@nemoclaw/policy';
 import { Command } from 'commander';
 import { NemoclawCliError } from '../cli-error.js';
 
@@ -57,7 +58,9 @@ const hostnamePattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 /** `nemoclaw run [--policy FILE] [--workdir DIR] [--name NAME] [--verbose] [--pty] -- CMD [ARGS...]` */
 export function createRunCommand(): Command {
   return new Command('run')
-    .description('Run a command inside the kernel sandbox a policy describes (no network in this release)')
+    .description(
+      'Run a command inside the kernel sandbox a policy describes (network only through the egress proxy)',
+    )
     .option('--policy <file>', 'policy file (default: the shipped policies/default.yaml)')
     .option(
       '--workdir <dir>',
@@ -125,9 +128,12 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<number
     });
   }
 
+  // With network_policies, the sandbox's only way out is an in-process egress proxy behind the bridge.
+  const network = await startRunNetwork(loaded.value, io);
   let handle: ReturnType<typeof native.spawnSandboxed>;
   try {
-    handle = native.spawnSandboxed(loaded.value, request.command, {
+    handle = native.spawnSandboxed(network?.policy ?? loaded.value, request.command, {
+      ...(network === null ? {} : { bridge: network.bridge }),
       workdir,
       home,
       env: io.env,
@@ -137,6 +143,7 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<number
       ...(request.name === undefined ? {} : { hostname: request.name }),
     });
   } catch (error) {
+    await network?.close();
     if (error instanceof native.NativeError) {
       if (error.code === 'LAUNCHER_NOT_FOUND') {
         throw new NemoclawCliError('NOT_FOUND', `launcher: ${error.message}`, {
@@ -180,7 +187,24 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<number
     throw error;
   } finally {
     for (const [signal, handler] of handlers) process.off(signal, handler);
+    await network?.close();
   }
+}
+
+/**
+ * Starts the egress proxy of a one-off sandbox when the policy has `network_policies` (state in
+ * `$NEMOCLAW_HOME/run/`, removed afterwards); null without network. Denials are reported on
+ * stderr as `nemoclaw: egress denied: <reason>`.
+ */
+async function startRunNetwork(policy: Policy, io: RunIo) {
+  const { nemoclawHome, policyHasNetwork, startEphemeralNetwork } = await import('@nemoclaw/sandbox');
+  if (!policyHasNetwork(policy)) return null;
+  return startEphemeralNetwork(policy, {
+    home: nemoclawHome(io.env),
+    onDecision: (decision) => {
+      if (!decision.allowed) io.stderr.write(`nemoclaw: egress denied: ${decision.reason ?? 'unknown'}\n`);
+    },
+  });
 }
 
 /**
