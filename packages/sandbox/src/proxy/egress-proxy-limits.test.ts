@@ -178,4 +178,38 @@ describe('malformed requests: 400, connection closed, proxy keeps working', () =
     expect(reply.status).toBe(200);
     reply.socket.destroy();
   });
+
+  it('survives random bytes where the bridge preamble is expected, and after a valid one (fuzz)', async () => {
+    proxy = await createEgressProxy({
+      policies: {
+        local: {
+          name: 'local',
+          endpoints: [{ host: '127.0.0.1', port: echo.port, allowed_ips: ['127.0.0.1'] }],
+        },
+      },
+      listen: { port: 0, peerPreamble: 'required' },
+      limits: { headerTimeoutMs: 500 },
+    });
+    const started = proxy;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('', 'NEMOCLAW-PEER pid=1 exe=/usr/bin/git uid=0\n', 'NEMOCLAW-PEER '),
+        fc.uint8Array({ minLength: 1, maxLength: 400 }),
+        async (prefix, bytes) => {
+          const socket = await connectToProxy(started);
+          socket.on('error', () => {});
+          const answer = readUntilClose(socket);
+          socket.end(Buffer.concat([Buffer.from(prefix), Buffer.from(bytes)]));
+          const text = (await answer).toString('latin1');
+          expect(text === '' || /^HTTP\/1\.1 (4\d\d|5\d\d) /.test(text)).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
+    );
+    const reply = await openTunnel(started, `127.0.0.1:${echo.port}`, {
+      preamble: 'NEMOCLAW-PEER pid=1 exe=/usr/bin/git uid=0\n',
+    });
+    expect(reply.status).toBe(200);
+    reply.socket.destroy();
+  });
 });

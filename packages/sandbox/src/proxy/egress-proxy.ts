@@ -620,12 +620,14 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
         if (buffered.length > maximumPreambleBytes) {
           clearTimeout(timer);
           socket.removeListener('data', onData);
+          socket.removeListener('end', onEnd);
           refuseTunnel(socket, 400, 'bad-peer-preamble: no NEMOCLAW-PEER line');
         }
         return;
       }
       clearTimeout(timer);
       socket.removeListener('data', onData);
+      socket.removeListener('end', onEnd);
       socket.pause();
       const parsed = parsePeerPreamble(buffered.subarray(0, newline).toString('utf8'));
       if (!parsed.ok) {
@@ -638,7 +640,12 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
       }
       handOver(socket, parsed.value);
     };
+    const onEnd = () => {
+      clearTimeout(timer);
+      socket.destroy(); // ended before a complete preamble line
+    };
     socket.once('close', () => clearTimeout(timer));
+    socket.once('end', onEnd);
     socket.on('data', onData);
   };
 
