@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -107,6 +107,38 @@ describe('writing outside the read_write paths', () => {
     expect((await inside(['write', join(world.workdir, 'out.txt')])).outcome).toBe('ok');
     expect((await inside(['write', '/tmp/scratch'])).outcome).toBe('ok');
     expect(existsSync('/tmp/scratch')).toBe(false); // it was the sandbox's own /tmp
+  });
+});
+
+describe('file metadata outside the allowed paths', () => {
+  // Landlock has no right for chmod, chown, utimes or extended attributes; only a read-only mount
+  // (or a different owner) stops them. As root, chmod 4755 on a root-owned binary elsewhere would be
+  // a privilege escalation for every local user. Targets here are files in another project.
+  it('FINDING: chmod of a file outside the allowed paths is refused', async () => {
+    const target = join(world.otherProject, 'chmod-target');
+    writeFileSync(target, 'x', { mode: 0o600 });
+    const attempt = await inside(['chmod', target, '4777']);
+    expect({ outcome: attempt.outcome, mode: (statSync(target).mode & 0o7777).toString(8) }).toEqual({
+      outcome: expect.stringMatching(/^(EACCES|EROFS|EPERM)$/),
+      mode: '600',
+    });
+  });
+
+  it('FINDING: utimes and setxattr of a file outside the allowed paths are refused', async () => {
+    const target = join(world.otherProject, 'meta-target');
+    writeFileSync(target, 'x');
+    expect((await inside(['utimes', target])).outcome).toMatch(/^(EACCES|EROFS|EPERM)$/);
+    expect((await inside(['setxattr', target])).outcome).toMatch(/^(EACCES|EROFS|EPERM|ENOTSUP)$/);
+  });
+
+  it('control: the same chmod, utimes and setxattr succeed outside the sandbox', () => {
+    const target = join(world.otherProject, 'meta-control');
+    writeFileSync(target, 'x', { mode: 0o600 });
+    expectSucceeded(probeOutside(['chmod', target, '644']));
+    expectSucceeded(probeOutside(['utimes', target]));
+    const xattr = probeOutside(['setxattr', target]);
+    expect(['ok', 'ENOTSUP']).toContain(xattr.outcome);
+    expect(statSync(target).mode & 0o777).toBe(0o644);
   });
 });
 

@@ -29,6 +29,7 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <dirent.h>
 #include <unistd.h>
 
@@ -241,6 +242,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(op, "chroot"))
 		return result(chroot(a));
+	if (!strcmp(op, "chmod"))
+		return result(chmod(a, (mode_t)strtoul(b, NULL, 8)));
+	if (!strcmp(op, "utimes"))
+		return result(utimensat(AT_FDCWD, a, NULL, 0));
+	if (!strcmp(op, "setxattr"))
+		return result(setxattr(a, "user.nemoclaw", "pwned", 5, 0));
 	if (!strcmp(op, "truncate"))
 		return result(truncate(a, 0));
 	if (!strcmp(op, "mkdir"))
