@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import {
@@ -103,4 +103,32 @@ export async function waitFor(check: () => boolean, timeoutMs = 10_000, what = '
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Starts a sandbox through the library with the bundled CLI as supervisor (faster than `nemoclaw sandbox create`). */
+export async function startSandbox(
+  harness: LifecycleHarness,
+  name: string,
+  policyFile: string,
+  command: readonly string[],
+) {
+  const { createSandbox } = await import('@nemoclaw/sandbox');
+  return createSandbox({
+    name,
+    home: harness.home,
+    policyFile,
+    workdir: harness.workdir,
+    command,
+    supervisorCommand: [process.execPath, harness.cliPath, 'sandbox', 'supervise'],
+    env: callerEnv(harness, { NEMOCLAW_HOME: harness.home }),
+    stopTimeoutMs: 2000,
+  });
+}
+
+/** The OCSF events of an audit log (active file only; tests never rotate). */
+export function auditEvents(path: string): Record<string, unknown>[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => (JSON.parse(line) as { event: Record<string, unknown> }).event);
 }
