@@ -1,5 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ProxyPolicyError } from '../sandbox-error.js';
 import { createEgressProxy } from './egress-proxy.js';
 import type { EgressProxy } from './egress-proxy-types.js';
@@ -77,8 +77,10 @@ describe('hot reload', () => {
         }
       }
     })();
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(statuses.length).toBeGreaterThan(0);
+    await vi.waitFor(() => expect(statuses.length).toBeGreaterThanOrEqual(3), {
+      timeout: 10_000,
+      interval: 5,
+    });
     expect(statuses.every((status) => status === 200)).toBe(true);
     const result = proxy.updatePolicies(policiesAllowing([echo.port]));
     updatedAt = performance.now();
