@@ -105,7 +105,7 @@ describe('limits', () => {
     expect(third.status).toBe(503);
     expect(third.headers['x-nemoclaw-deny-reason']).toBe('too-many-tunnels: limit 2');
     first.socket.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await vi.waitFor(() => expect(started.activeTunnels).toBe(1));
     const fourth = await openTunnel(started, `127.0.0.1:${echo.port}`);
     expect(fourth.status).toBe(200);
     second.socket.destroy();
