@@ -49,6 +49,7 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return 2;
 	const char *what = argv[1];
+	alarm(20); /* never hang a test run (servers waiting for a connection that does not come) */
 	if (!strcmp(what, "ptrace"))
 		return result(ptrace(PTRACE_ATTACH, 1, 0, 0));
 	if (!strcmp(what, "unix-socket"))
@@ -112,6 +113,21 @@ int main(int argc, char **argv)
 		return result(connect(fd, (struct sockaddr *)&address,
 				      (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(argv[2]))));
 	}
+	if (!strcmp(what, "abstract-server") && argc == 3) {
+		/* Outside the sandbox: listen on an abstract name, accept one connection. */
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		struct sockaddr_un address = {.sun_family = AF_UNIX};
+		strncpy(address.sun_path + 1, argv[2], sizeof address.sun_path - 2);
+		if (bind(fd, (struct sockaddr *)&address, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(argv[2]))) < 0 ||
+		    listen(fd, 4) < 0)
+			return result(-1);
+		puts("listening");
+		fflush(stdout);
+		close(accept(fd, NULL, NULL));
+		return 0;
+	}
+	if (!strcmp(what, "kill") && argc == 3)
+		return result(kill(atoi(argv[2]), 0));
 	if (!strcmp(what, "bridge-get") && argc == 4) {
 		/* Connect through the bridge, send a line, print everything the far end sends back. */
 		int fd;

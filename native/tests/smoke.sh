@@ -37,9 +37,9 @@ plan() {
 	cat <<EOF
 {"version":1,"command":{"argv":$1,"cwd":"$WORK/rw"},
  "env":${P_ENV:-$DEFAULT_ENV},
- "namespaces":{"user":true,"mount":true,"pid":true,"net":true,"ipc":true,"uts":true,"cgroup":true},
+ "namespaces":{"user":true,"mount":true,"pid":${P_PID:-true},"net":${P_NETNS:-true},"ipc":true,"uts":true,"cgroup":true},
  "hostname":"nemoclaw",
- "filesystem":{"proc":true,"private_tmp":false,"deny":${P_DENY:-$DEFAULT_DENY},"read_only_binds":[]},
+ "filesystem":{"proc":${P_PROC:-true},"private_tmp":false,"deny":${P_DENY:-$DEFAULT_DENY},"read_only_binds":[]},
  "landlock":{"compatibility":"${P_COMPAT:-hard_requirement}",
    "paths":[{"path":"/usr","access":["read","execute"]},{"path":"/bin","access":["read","execute"]},
             {"path":"/lib","access":["read","execute"]},{"path":"/lib64","access":["read","execute"]},
@@ -212,10 +212,36 @@ else
 	echo "skip network checks (Landlock ABI ${ABI:-0} < 4)"
 fi
 if [ "${ABI:-0}" -ge 6 ]; then
-	P_SECCOMP='{"profile":"default","allow":[],"deny":[],"allow_unix_sockets":true}' \
-		run '["attempt","abstract-connect","nemoclaw-smoke-nothing"]'
-	check "abstract unix socket outside the domain" has "$OUT" "E"
+	# Scoping, seen without the namespaces that would hide the outside anyway (net/pid off).
+	UNIX_OK='{"profile":"default","allow":[],"deny":[],"allow_unix_sockets":true}'
+	abstract_name="nemoclaw-smoke-$$"
+	"$ATTEMPT" abstract-server "$abstract_name" > /dev/null &
+	server=$!
+	sleep 0.2
+	P_NETNS=false P_SECCOMP=$UNIX_OK run '["attempt","abstract-connect","'"$abstract_name"'"]'
+	check "abstract Unix socket outside the domain refused (Landlock scope: EPERM)" is "$OUT" EPERM
+	P_NETNS=false P_SECCOMP=$UNIX_OK P_COMPAT=best_effort P_EXTRA=',"abi_override":5' \
+		run '["attempt","abstract-connect","'"$abstract_name"'"]'
+	check "... and reachable on ABI 5 (so the refusal above is the scope)" is "$OUT" ok
+	wait $server
+	sleep 30 &
+	sleeper=$!
+	P_PID=false P_PROC=false run '["attempt","kill","'"$sleeper"'"]'
+	check "signal to a process outside the domain refused (Landlock scope: EPERM)" is "$OUT" EPERM
+	P_PID=false P_PROC=false P_COMPAT=best_effort P_EXTRA=',"abi_override":5' run '["attempt","kill","'"$sleeper"'"]'
+	check "... and allowed on ABI 5 (so the refusal above is the scope)" is "$OUT" ok
+	kill $sleeper 2> /dev/null
+	wait $sleeper 2> /dev/null
 fi
+# Every ABI from 1 to the kernel's: the ruleset is accepted and best_effort names what is missing.
+abi=1
+while [ "$abi" -le "${ABI:-0}" ]; do
+	P_COMPAT=best_effort P_EXTRA=',"abi_override":'$abi run '["sh","-c","echo x > f && cat f && ! cat '"$WORK"'/secret-dir/key 2>/dev/null"]'
+	lines=$(printf '%s\n' "$ERR" | grep -c 'best_effort: Landlock ABI')
+	case $abi in 1 | 2) want=4 ;; 3) want=3 ;; 4 | 5) want=2 ;; *) want=0 ;; esac
+	check "abi_override $abi: runs under Landlock, $want missing protections named" is "$CODE:$OUT:$lines" "0:x:$want"
+	abi=$((abi + 1))
+done
 
 # --- Landlock compatibility -----------------------------------------------------------------
 P_EXTRA=',"abi_override":3' run '["true"]'
