@@ -235,22 +235,30 @@ export async function startUnresponsiveListener(): Promise<{ port: number; close
     const net = require('node:net');
     const server = net.createServer();
     server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
-      process.stdout.write(String(server.address().port) + '\\n');
-      setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120000), 50);
+      require('node:fs').writeSync(1, String(server.address().port) + '\\n');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120000); // never accepts again
     });`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout?.once('data', (data: Buffer) => resolve(Number(data.toString().trim())));
     child.once('error', reject);
   });
-  await new Promise((resolve) => setTimeout(resolve, 150));
   const fillers: Socket[] = [];
+  let connected = 0;
   for (let index = 0; index < 6; index += 1) {
     const filler = connect(port, '127.0.0.1');
     filler.on('error', () => {});
+    filler.once('connect', () => {
+      connected += 1;
+    });
     fillers.push(filler);
   }
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  // The accept queue is full once the number of completed handshakes stops growing.
+  let previous = -1;
+  while (connected === 0 || connected !== previous) {
+    previous = connected;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   return {
     port,
     close: () => {
