@@ -73,6 +73,23 @@ describe('nemoclaw audit verify', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, line: 3, code: 'HASH_MISMATCH' });
   });
 
+  it('verifies an HMAC-keyed log with --key-file, and refuses it without the key', async () => {
+    const path = join(home, 'keyed', 'events.jsonl');
+    const keyFile = join(home, 'audit.key');
+    await writeFile(keyFile, 'k'.repeat(32));
+    const log = await AuditLog.open(path, { hmacKey: Buffer.from('k'.repeat(32)) });
+    await log.append(
+      buildPolicyChangeEvent({ kind: 'load', policy: { name: 'p.yaml', sha256: 'c'.repeat(64) } }),
+    );
+    await log.close();
+    expect((await run('audit', 'verify', '--file', path, '--key-file', keyFile)).code).toBe(0);
+    const withoutKey = await run('audit', 'verify', '--file', path);
+    expect(withoutKey.code).toBe(1);
+    expect(withoutKey.stderr).toMatch(/:1: the record is HMAC-keyed/);
+    const missingKey = await run('audit', 'verify', '--file', path, '--key-file', join(home, 'nope'));
+    expect(missingKey.stderr).toMatch(/cannot read the key file/);
+  });
+
   it('answers usage errors clearly', async () => {
     expect((await run('audit', 'verify')).stderr).toMatch(/--sandbox NAME or --file PATH/);
     const bad = await run('audit', 'verify', '--sandbox', '../etc');
