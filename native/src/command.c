@@ -87,9 +87,13 @@ static char *find_command(const struct plan *plan)
 
 static void drop_capabilities(void)
 {
+	/* Capabilities are numbered 0..CAP_LAST_CAP without gaps: EINVAL marks the end. */
 	for (int capability = 0; capability <= 63; capability++)
-		if (prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) < 0 && errno != EINVAL)
+		if (prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) < 0) {
+			if (errno == EINVAL && capability > 0)
+				break;
 			fail(EXIT_SETUP, "capabilities", "dropping %d from the bounding set: %s", capability, strerror(errno));
+		}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		fail(EXIT_SETUP, "capabilities", "clearing the ambient set: %s", strerror(errno));
 	/* Root inside (a root caller) gets no capabilities back on execve, and none can be raised again. */

@@ -99,6 +99,9 @@ check "netlink route socket allowed" is "$OUT" ok
 run '["attempt","personality-query"]'
 check "personality query allowed" is "$OUT" ok
 
+run '["sh","-c","grep -E \"^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):\" /proc/self/status | tr -d \"\\t\" | tr \"\\n\" \" \""]'
+check "no capabilities at all, no_new_privs, seccomp filter" is "$OUT" "CapInh:0000000000000000 CapPrm:0000000000000000 CapEff:0000000000000000 CapBnd:0000000000000000 CapAmb:0000000000000000 NoNewPrivs:1 Seccomp:2 "
+
 # --- bad input: documented exit codes -------------------------------------------------------
 printf '{"version":1,' > "$WORK/bad.json"
 "$LAUNCHER" --plan-fd 3 3< "$WORK/bad.json" 2> "$WORK/err"
