@@ -37,7 +37,7 @@ export interface CreatedSandbox {
  * name loses here), `sandbox-dead-exists`, `sandbox-invalid-policy`, `sandbox-setup-failed`, or
  * `sandbox-start-failed` when the supervisor ended without saying why.
  */
-export function createSandbox(options: CreateSandboxOptions): Promise<CreatedSandbox> {
+export async function createSandbox(options: CreateSandboxOptions): Promise<CreatedSandbox> {
   const name = assertSandboxName(options.name);
   const paths = sandboxPaths(options.home, name);
   mkdirSync(sandboxesDirectory(options.home), { recursive: true, mode: 0o700 });
