@@ -49,8 +49,13 @@ describe('direct connections', () => {
     expect(await waitFor(() => listener.received().includes('pwned'))).toBe(true);
   });
 
-  it('TCP over IPv6 to a real listener on ::1 outside: EACCES', async () => {
-    listener = await tcpListener('::1');
+  it('TCP over IPv6 to a real listener on ::1 outside: EACCES', async (context) => {
+    try {
+      listener = await tcpListener('::1');
+    } catch {
+      listener = await tcpListener(); // keeps afterEach simple
+      context.skip('no IPv6 loopback on this machine');
+    }
     const port = String(listener.port);
     expect(
       (await probeInside(['tcp6-connect', '::1', port], { world, policy: defaultPolicy() })).outcome,

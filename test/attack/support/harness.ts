@@ -273,3 +273,28 @@ export function writePlanFile(
   writeFileSync(path, JSON.stringify(plan));
   return path;
 }
+
+function readSysctl(path: string): number | null {
+  try {
+    return Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Host settings that decide whether a control CAN succeed outside for an ordinary user (as root,
+ * every control can). A control that cannot succeed is skipped, never weakened.
+ */
+export const hostAllows = {
+  /** Yama ptrace_scope >= 1 forbids attaching to a non-child without CAP_SYS_PTRACE. */
+  ptraceOthers: runningAsRoot || (readSysctl('/proc/sys/kernel/yama/ptrace_scope') ?? 0) === 0,
+  /** dev.tty.legacy_tiocsti=0 forbids TIOCSTI without CAP_SYS_ADMIN. */
+  tiocsti: runningAsRoot || (readSysctl('/proc/sys/dev/tty/legacy_tiocsti') ?? 1) === 1,
+  /** perf_event_paranoid above 2 (Debian/Ubuntu patch) forbids unprivileged perf_event_open. */
+  perfEvents: runningAsRoot || (readSysctl('/proc/sys/kernel/perf_event_paranoid') ?? 2) <= 2,
+  /** kernel.io_uring_disabled 1 or 2 forbids io_uring to ordinary users. */
+  ioUring:
+    (readSysctl('/proc/sys/kernel/io_uring_disabled') ?? 0) === 0 ||
+    (runningAsRoot && readSysctl('/proc/sys/kernel/io_uring_disabled') === 1),
+};
