@@ -145,6 +145,18 @@ describe('buildPlan: masks and persistence protection', () => {
       join(home, '.ssh'),
       join(home, '.aws'),
       join(home, '.bashrc'),
+      join(home, '.nemoclaw'),
+    ]);
+  });
+
+  it("always masks NemoClaw's own state (~/.nemoclaw and $NEMOCLAW_HOME), whatever the policy says", () => {
+    expect(plan({}).plan.filesystem.deny).toEqual([join(home, '.nemoclaw')]);
+    expect(plan({}, { env: { NEMOCLAW_HOME: '/srv/nemoclaw' } }).plan.filesystem.deny).toEqual([
+      join(home, '.nemoclaw'),
+      '/srv/nemoclaw',
+    ]);
+    expect(plan({}, { env: { NEMOCLAW_HOME: 'relative' } }).plan.filesystem.deny).toEqual([
+      join(home, '.nemoclaw'),
     ]);
   });
 

@@ -71,7 +71,19 @@ export const persistencePaths: readonly string[] = [
   '.mcp.json',
   '.claude',
   '.cursor',
+  '.config/git',
+  '.config/systemd',
+  '.config/autostart',
+  '.local/bin',
 ];
+
+/**
+ * Paths masked in every sandbox whatever the policy says: NemoClaw's own state (sandbox policy
+ * files, control and proxy sockets) must never be readable or writable from inside, even when
+ * the workdir is the home directory. `$NEMOCLAW_HOME` (absolute) from the caller's environment
+ * is masked too.
+ */
+export const alwaysDenied: readonly string[] = ['~/.nemoclaw'];
 
 const rightsOrder: readonly LandlockAccess[] = ['read', 'write', 'execute', 'make_special', 'ioctl_dev'];
 const readOnlyRights: readonly LandlockAccess[] = ['read', 'execute'];
@@ -117,7 +129,12 @@ export function buildPlan(policy: SandboxPolicy, options: BuildPlanOptions): Bui
   }
 
   const fs = policy.filesystem_policy ?? {};
-  const deny = unique((fs.deny ?? []).map(expand));
+  const stateRoot = options.env.NEMOCLAW_HOME;
+  const deny = unique(
+    [...(fs.deny ?? []), ...alwaysDenied, ...(stateRoot?.startsWith('/') === true ? [stateRoot] : [])].map(
+      expand,
+    ),
+  );
   for (const denied of deny) {
     if (isWithin(workdir, denied) && fs.include_workdir === true) {
       throw new NativeError('PLAN_INVALID', `the workdir ${workdir} lies inside the denied path ${denied}`);

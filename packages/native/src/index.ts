@@ -6,6 +6,7 @@
  */
 
 export {
+  alwaysDenied,
   type BuildPlanOptions,
   type BuiltPlan,
   buildPlan,

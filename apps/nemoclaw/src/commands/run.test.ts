@@ -145,7 +145,7 @@ describe('describePlan', () => {
     );
     expect(describePlan(plan, [{ path: '/x', reason: 'read_only: does not exist' }], 'p.yaml')).toBe(
       'sandbox: policy p.yaml; landlock hard_requirement (ABI override 6), 2 paths (1 writable, 1 missing skipped); ' +
-        '1 masked, 0 pinned read-only; seccomp default; network none; env 1 vars; limits core=0 nofile=64 wall=5s',
+        '2 masked, 0 pinned read-only; seccomp default; network none; env 1 vars; limits core=0 nofile=64 wall=5s',
     );
   });
 });
