@@ -290,7 +290,26 @@ function streetSpan(tokens: readonly Token[]): { start: number; end: number } | 
       if (token !== undefined && !isNumber(token.text) && !isNameLike(token.text)) from = index + 1;
     }
   }
-  let candidate = tokens.slice(from);
+  let until = tokens.length;
+  if (streetIndex >= 0) {
+    // ... and forward from it until the first token that cannot belong to a street line.
+    const lowerCaseLine = tokens.every((token) => token.text === token.text.toLowerCase());
+    for (let index = streetIndex + 1; index < tokens.length; index += 1) {
+      const token = tokens[index];
+      if (token === undefined) break;
+      if (
+        !(
+          isNumber(token.text) ||
+          isNameLike(token.text) ||
+          (lowerCaseLine && !stopWords.has(bare(token.text)))
+        )
+      ) {
+        until = index;
+        break;
+      }
+    }
+  }
+  let candidate = tokens.slice(from, until);
   while (candidate.length > 0 && stopWords.has(bare(candidate[0]?.text ?? '')))
     candidate = candidate.slice(1);
   // Trailing words after the last number or street word are not part of the street line.
@@ -526,7 +545,10 @@ interface Line {
   start: number;
   end: number;
   digitRuns: number;
+  /** Holds "number Capitalised-words number" (a street line without a street word). */
   hasCapital: boolean;
+  /** Holds a token starting with a capital letter. */
+  anyCapital: boolean;
   hasStreet: boolean;
   hasUnit: boolean;
 }
@@ -554,38 +576,59 @@ const unitWords = new Set([
   'uscgc',
 ]);
 
-/** Splits `text` into lines and notes, with one character scan, what each line contains. */
+/** Splits `text` into lines and notes, with one scan, what each line contains. */
 function linesOf(text: string): Line[] {
   const lines: Line[] = [];
   let start = 0;
   while (start <= text.length) {
     const newline = text.indexOf('\n', start);
     const end = newline === -1 ? text.length : newline;
-    const line: Line = { start, end, digitRuns: 0, hasCapital: false, hasStreet: false, hasUnit: false };
-    let wordStart = -1;
-    let inDigits = false;
+    const line: Line = {
+      start,
+      end,
+      digitRuns: 0,
+      hasCapital: false,
+      anyCapital: false,
+      hasStreet: false,
+      hasUnit: false,
+    };
+    // Whitespace-separated tokens: numbers, words; "number Capitalised... number" sets hasCapital.
+    let tokenStart = -1;
+    let wordsSinceNumber = -1;
     for (let index = start; index <= end; index += 1) {
-      const character = index < end ? text.charAt(index) : ' ';
-      const code = character.charCodeAt(0);
-      const digit = code >= 48 && code <= 57;
-      if (digit && !inDigits) line.digitRuns += 1;
-      inDigits = digit;
-      const letter =
-        (code >= 65 && code <= 90) ||
-        (code >= 97 && code <= 122) ||
-        code > 127 ||
-        character === '/' ||
-        character === '.';
-      if (code >= 65 && code <= 90) line.hasCapital = true;
-      else if (code > 127 && character !== character.toLowerCase()) line.hasCapital = true;
-      if (letter && wordStart < 0) wordStart = index;
-      if (!letter && wordStart >= 0) {
-        const word = text.slice(wordStart, index);
-        const lower = bare(word);
-        if (isStreetToken(word)) line.hasStreet = true;
-        if (unitWords.has(lower) || lower === 'p.o' || lower === 'p') line.hasUnit = true;
-        wordStart = -1;
+      const code = index < end ? text.charCodeAt(index) : 32;
+      // separators: space, tab, CR, comma, semicolon, parentheses, quotes
+      const space =
+        code === 32 ||
+        code === 9 ||
+        code === 13 ||
+        code === 44 ||
+        code === 59 ||
+        code === 40 ||
+        code === 41 ||
+        code === 34 ||
+        code === 39;
+      if (!space && tokenStart < 0) tokenStart = index;
+      if (!space || tokenStart < 0) continue;
+      const token = text.slice(tokenStart, index);
+      tokenStart = -1;
+      const first = token.charCodeAt(0);
+      if (first >= 48 && first <= 57) {
+        line.digitRuns += 1;
+        if (wordsSinceNumber >= 1 && wordsSinceNumber <= 5) line.hasCapital = true;
+        wordsSinceNumber = 0;
+        continue;
       }
+      if (isStreetToken(token)) line.hasStreet = true;
+      const lower = bare(token);
+      if (unitWords.has(lower) || lower === 'p.o' || lower === 'p' || lower === 'c/') line.hasUnit = true;
+      const character = token.charAt(0);
+      const capitalised = character !== character.toLowerCase();
+      if (capitalised) {
+        line.anyCapital = true;
+        if (wordsSinceNumber >= 0) wordsSinceNumber += 1;
+      } else if (!nameParticles.has(lower)) wordsSinceNumber = -1;
+      else if (wordsSinceNumber >= 0) wordsSinceNumber += 1;
     }
     lines.push(line);
     if (newline === -1) break;
@@ -667,10 +710,13 @@ export function createAddressRecognizer(): Recognizer {
           run(streetNamed, line, true);
           if (line.digitRuns > 0) run(wordLed, line, true);
         }
-        if (line.digitRuns > 0 && (line.hasStreet || (line.digitRuns >= 2 && line.hasCapital)))
+        if (
+          line.digitRuns > 0 &&
+          (line.hasStreet || line.hasCapital || (line.digitRuns >= 2 && line.anyCapital))
+        )
           run(numberLed, line, true);
         if (line.hasUnit) run(units, line, false);
-        if (line.digitRuns > 0 && line.hasCapital) run(cityStateZip, line, false);
+        if (line.digitRuns > 0 && line.anyCapital) run(cityStateZip, line, false);
       }
       return mergeOverlapping(findings);
     },

@@ -18,6 +18,13 @@ interface CompiledAllowlist {
 
 const leftPrefix = String.raw`[\w.-]{0,50}?`;
 
+/**
+ * Constructs that let a match run over whitespace without bound (`(?s:.)`, `[\s\S]`, `.*`,
+ * `\s+` ...): rules using them scan the whole text. Other rules match within a token or a line,
+ * so a window around each keyword occurrence, widened to whitespace, holds every match.
+ */
+const spansLines = /\(\?s[:)]|\[\\s\\S|\.\*|\.\+|\\s\*|\\s\+|\\s\{\d+,\}/;
+
 /** Start of the `[\w.-]{0,50}` run that ends at `start` (what gitleaks' dropped prefix would have matched). */
 function leftExtension(text: string, start: number): number {
   let index = start;
@@ -111,7 +118,7 @@ export function compileSecretRules(): readonly CompiledRule[] {
     // `match` allowlists is extended to the left by hand (see leftExtension).
     const stripped = rule.regex.replace(leftPrefix, '');
     return {
-      unbounded: /(?:^|[^\\])[*+]|,\}/.test(stripped),
+      unbounded: spansLines.test(stripped),
       extendLeft: stripped !== rule.regex,
       rule,
       regex: compileLinear(stripped, 'd'),
@@ -255,6 +262,11 @@ function scanWindow(
   const text = input.text;
   const windowText = from === 0 && to === text.length ? text : text.slice(from, to);
   for (const match of matchAll(compiled.regex, windowText)) {
+    if (match.end === windowText.length && to < text.length) {
+      // A match reaching the window's end may continue past it (a very long token): rescan the rest.
+      scanWindow(compiled, input, from + match.start, text.length, global, findings);
+      return;
+    }
     let index = rule.secretGroup;
     if (index === 0) index = match.groups.findIndex((group, position) => position > 0 && group);
     if (index <= 0) index = 0;
