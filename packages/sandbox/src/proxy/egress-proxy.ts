@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdtemp, rename, rm, unlink } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import {
   type ClientRequest,
   createServer as createHttpServer,
@@ -7,8 +7,7 @@ import {
   type OutgoingHttpHeaders,
   type ServerResponse,
 } from 'node:http';
-import { connect, createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { dirname, join } from 'node:path';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { SandboxError } from '../sandbox-error.js';
 import { OwnAddresses } from './address-classification.js';
 import { type CompiledPolicies, compilePolicies } from './compiled-policy.js';
@@ -22,6 +21,7 @@ import type {
   PeerPreambleMode,
   PolicyUpdateResult,
 } from './egress-proxy-types.js';
+import { headersWithoutHopByHop, safeDecode } from './hop-by-hop-headers.js';
 import {
   formatAuthority,
   type NormalizedAuthority,
@@ -29,6 +29,7 @@ import {
   parseAuthority,
   printable,
 } from './host-name.js';
+import { listenOn, listenOnUnixSocket } from './listen-socket.js';
 import { maximumPreambleBytes, type PeerIdentity, parsePeerPreamble } from './peer-preamble.js';
 import { decidePolicy, type HttpRequestFacts, type PolicyVerdict } from './policy-decision.js';
 import { relayTunnel } from './tunnel-relay.js';
@@ -42,21 +43,6 @@ const defaultLimits: Required<EgressProxyLimits> = {
   keepAliveTimeoutMs: 5_000,
   maxTunnels: 2048,
 };
-
-/** Request and response headers that belong to one hop and are never forwarded. */
-const hopByHopHeaders = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authorization',
-  'proxy-authenticate',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'expect',
-  'host',
-]);
 
 interface ConnectionState {
   readonly id: number;
@@ -78,98 +64,6 @@ function positiveLimit(name: string, value: number | undefined, fallback: number
     );
   }
   return value;
-}
-
-function headersWithoutHopByHop(rawHeaders: readonly string[]): Map<string, string[]> {
-  const listed = new Set<string>();
-  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
-    const name = (rawHeaders[index] ?? '').toLowerCase();
-    if (name === 'connection' || name === 'proxy-connection') {
-      for (const token of (rawHeaders[index + 1] ?? '').split(',')) {
-        listed.add(token.trim().toLowerCase());
-      }
-    }
-  }
-  const kept = new Map<string, string[]>();
-  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
-    const name = (rawHeaders[index] ?? '').toLowerCase();
-    if (hopByHopHeaders.has(name) || listed.has(name)) {
-      continue;
-    }
-    const values = kept.get(name) ?? [];
-    values.push(rawHeaders[index + 1] ?? '');
-    kept.set(name, values);
-  }
-  return kept;
-}
-
-function safeDecode(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
-}
-
-async function removeStaleSocket(path: string): Promise<void> {
-  let isSocket: boolean;
-  try {
-    isSocket = (await lstat(path)).isSocket();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return;
-    }
-    throw error;
-  }
-  if (!isSocket) {
-    throw new SandboxError(
-      'proxy-listen-failed',
-      `${path} exists and is not a socket; refusing to replace it`,
-    );
-  }
-  const inUse = await new Promise<boolean>((resolve) => {
-    const probe = connect({ path });
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once('error', () => resolve(false));
-  });
-  if (inUse) {
-    throw new SandboxError('proxy-listen-failed', `${path} is in use by another process`);
-  }
-  await unlink(path);
-}
-
-function listenOn(server: Server, options: { path: string } | { port: number; host: string }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen(options, () => {
-      server.removeListener('error', onError);
-      resolve();
-    });
-  });
-}
-
-/**
- * Binds the Unix socket inside a fresh 0700 directory, makes it 0600, then renames it into
- * place: no other user can connect in the window before chmod, whatever the umask.
- */
-async function listenOnUnixSocket(server: Server, path: string): Promise<void> {
-  await removeStaleSocket(path);
-  const temporaryDirectory = await mkdtemp(join(dirname(path), '.nemoclaw-proxy-'));
-  const temporaryPath = join(temporaryDirectory, 'proxy.sock');
-  try {
-    await listenOn(server, { path: temporaryPath });
-    await chmod(temporaryPath, 0o600);
-    await rename(temporaryPath, path);
-  } catch (error) {
-    server.close();
-    throw error;
-  } finally {
-    await rm(temporaryDirectory, { recursive: true, force: true });
-  }
 }
 
 /**
