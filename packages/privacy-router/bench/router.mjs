@@ -78,7 +78,8 @@ async function routerThread() {
 
 const dispatcher = new Agent({ connections: 64, keepAliveTimeout: 60_000, pipelining: 1 });
 
-async function streamOnce(origin, body) {
+async function streamOnce(origin, bodyOrMake) {
+  const body = typeof bodyOrMake === 'function' ? bodyOrMake() : bodyOrMake;
   const started = process.hrtime.bigint();
   const response = await request(`${origin}/v1/chat/completions`, {
     method: 'POST',
@@ -174,16 +175,50 @@ async function main() {
   const router = await startThread('router', { upstreamPort: upstream.port });
   const direct = `http://127.0.0.1:${upstream.port}`;
   const routed = `http://127.0.0.1:${router.port}`;
-  const passBody = JSON.stringify({
-    model: 'm',
-    stream: true,
-    messages: [{ role: 'user', content: prompt }],
-  });
-  const redactBody = JSON.stringify({
-    model: 'm',
-    stream: true,
-    messages: [{ role: 'user', content: `${prompt}\nSend the summary to jane.doe@example.com.` }],
-  });
+  // Every request carries a different prompt (a counter), so the router scans each one afresh.
+  let request = 0;
+  const passBody = () =>
+    JSON.stringify({
+      model: 'm',
+      stream: true,
+      messages: [{ role: 'user', content: `${prompt}\nRequest ${++request}.` }],
+    });
+  const redactBody = () =>
+    JSON.stringify({
+      model: 'm',
+      stream: true,
+      messages: [
+        { role: 'user', content: `${prompt}\nRequest ${++request}: send it to jane.doe@example.com.` },
+      ],
+    });
+  // An agent-sized request: an 8 KB system prompt, 8 KB of tool definitions and 8 KB of history,
+  // plus a new last user message every turn (as a chat client resends the whole conversation).
+  const paragraph = `${prompt.slice(0, 512)} `;
+  let turn = 0;
+  const agentBody = () =>
+    JSON.stringify({
+      model: 'm',
+      stream: true,
+      tools: Array.from({ length: 8 }, (_, index) => ({
+        type: 'function',
+        function: {
+          name: `tool_${index}`,
+          description: paragraph.repeat(2),
+          parameters: { type: 'object', properties: {} },
+        },
+      })),
+      messages: [
+        { role: 'system', content: paragraph.repeat(16) },
+        ...Array.from({ length: 8 }, (_, index) => ({
+          role: index % 2 === 0 ? 'user' : 'assistant',
+          content: paragraph.repeat(2),
+        })),
+        {
+          role: 'user',
+          content: `Turn ${++turn}: now apply the review to the parser module and run the tests.`,
+        },
+      ],
+    });
   const load = loadavg()[0].toFixed(1);
   const bareProxy = `http://127.0.0.1:${router.barePort}`;
   const paths = [
@@ -194,6 +229,14 @@ async function main() {
   ];
   const [directLatency, bareLatency, localLatency, redactLatency] = await latencies(paths, sequential);
   const [directRate, bareRate, localRate, redactRate] = await throughputs(paths, concurrentTotal);
+  const agentRounds = Math.max(50, Math.round(sequential / 4));
+  const [agentDirect, agentRouted] = await latencies(
+    [
+      { origin: direct, body: agentBody },
+      { origin: routed, body: agentBody },
+    ],
+    agentRounds,
+  );
   await Promise.all([upstream.worker.terminate(), router.worker.terminate()]);
   await dispatcher.close();
 
@@ -204,7 +247,7 @@ async function main() {
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}; 1-minute load average ${load} at start`,
     '(the machine is shared: other jobs were running). `node bench/router.mjs` after building the package.',
     '',
-    `Streamed chat completion (${Buffer.byteLength(prompt)}-byte prompt, 8 SSE events) from a loopback upstream;`,
+    `Streamed chat completion (${Buffer.byteLength(prompt)}-byte prompt, different in every request, 8 SSE events) from a loopback upstream;`,
     'upstream, router and client in three threads. **Direct** calls the upstream itself; **bare proxy** is the',
     'named peer, a minimal node:http + undici streaming proxy in the router thread (no scanning, no policy):',
     'what any Node proxy hop costs. **Router local**',
@@ -221,6 +264,16 @@ async function main() {
     `| bare proxy (peer) | ${ms(bareLatency.p50)} | ${ms(bareLatency.p99)} | ${ms(bareLatency.added)} | ${bareRate.toFixed(0)} | ${(bareRate / directRate).toFixed(2)} | 1.00 |`,
     `| router local (pass-through) | ${ms(localLatency.p50)} | ${ms(localLatency.p99)} | ${ms(localLatency.added)} | ${localRate.toFixed(0)} | ${(localRate / directRate).toFixed(2)} | ${(localRate / bareRate).toFixed(2)} |`,
     `| router redact (cloud) | ${ms(redactLatency.p50)} | ${ms(redactLatency.p99)} | ${ms(redactLatency.added)} | ${redactRate.toFixed(0)} | ${(redactRate / directRate).toFixed(2)} | ${(redactRate / bareRate).toFixed(2)} |`,
+    '',
+    `Agent-sized request (${Math.round(Buffer.byteLength(agentBody()) / 1024)} KB body: system prompt, 8 tool definitions, 8 history`,
+    `messages and a new user message each turn; ${agentRounds} interleaved rounds). Every string is scanned; texts`,
+    'of 512+ characters already seen (the resent prefix) come from the per-policy findings cache, the new',
+    'message is scanned.',
+    '',
+    '| path | first byte p50 (ms) | p99 (ms) | added vs direct, median (ms) |',
+    '|---|---:|---:|---:|',
+    `| direct upstream | ${ms(agentDirect.p50)} | ${ms(agentDirect.p99)} | - |`,
+    `| router local (pass-through) | ${ms(agentRouted.p50)} | ${ms(agentRouted.p99)} | ${ms(agentRouted.added)} |`,
     '',
     'Target: router-added p50 to first byte <= 3 ms. Ratios are against direct and against the bare proxy,',
     'all in the same run. The upstream answers instantly, so these ratios bound the proxy cost from above:',

@@ -66,6 +66,7 @@ export type {
   RouterInferenceTermList,
 } from './route/policy-types.js';
 export { type ResolvedProvider, resolveProviders } from './route/resolve-providers.js';
+export { type CachingDetectorOptions, createCachingDetector } from './server/caching-detector.js';
 export type { ErrorFormat, RouterErrorCode } from './server/client-errors.js';
 export {
   createRouter,

@@ -4,6 +4,7 @@ import { createDetector, type Detector } from '../detect/create-detector.js';
 import { PrivacyRouterError } from '../privacy-router-error.js';
 import { providersOf } from '../route/decide-route.js';
 import type { RouterInferencePolicy } from '../route/policy-types.js';
+import { createCachingDetector } from './caching-detector.js';
 
 /** One loaded generation of the inference policy: immutable, shared by the requests it decides. */
 export interface RouterState {
@@ -11,7 +12,7 @@ export interface RouterState {
   generation: number;
   /** The policy's `inference` domain. */
   policy: RouterInferencePolicy;
-  /** The detector configured with the policy's term lists. */
+  /** The detector configured with the policy's term lists (with a per-generation findings cache). */
   detector: Detector;
   /** ISO time of the load. */
   loadedAt: string;
@@ -61,9 +62,11 @@ export async function loadRouterState(
       );
     }
   }
-  const detector = createDetector({
-    terms,
-    ...(options.minScore === undefined ? {} : { minScore: options.minScore }),
-  });
+  const detector = createCachingDetector(
+    createDetector({
+      terms,
+      ...(options.minScore === undefined ? {} : { minScore: options.minScore }),
+    }),
+  );
   return { generation, policy, detector, loadedAt: new Date().toISOString() };
 }
