@@ -41,3 +41,39 @@ describe('resolveOverlaps', () => {
     expect(resolveOverlaps([finding('EMAIL', 4, 4, 1)])).toEqual([]);
   });
 });
+
+describe('resolveOverlaps (property)', () => {
+  it('never keeps overlapping findings and drops only findings beaten by a kept one', async () => {
+    const fc = await import('fast-check');
+    const arbitraryFinding = fc
+      .record({
+        start: fc.integer({ min: 0, max: 60 }),
+        length: fc.integer({ min: 1, max: 15 }),
+        score: fc.constantFrom(0.5, 0.6, 0.85, 1),
+      })
+      .map(({ start, length, score }) => finding('PHONE', start, start + length, score));
+    fc.assert(
+      fc.property(fc.array(arbitraryFinding, { maxLength: 40 }), (findings) => {
+        const kept = resolveOverlaps(findings);
+        for (let index = 1; index < kept.length; index += 1) {
+          const previous = kept[index - 1];
+          const current = kept[index];
+          if (previous === undefined || current === undefined) continue;
+          if (previous.end > current.start) return false;
+        }
+        for (const dropped of findings.filter((entry) => !kept.includes(entry))) {
+          const beaten = kept.some(
+            (winner) =>
+              winner.start < dropped.end &&
+              dropped.start < winner.end &&
+              (winner.score > dropped.score ||
+                (winner.score === dropped.score && winner.end - winner.start >= dropped.end - dropped.start)),
+          );
+          if (!beaten) return false;
+        }
+        return true;
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
