@@ -272,7 +272,7 @@ describe('with the home directory as workdir', () => {
   let fresh: AttackWorld;
   afterEach(() => fresh.dispose());
 
-  it('FINDING: the sandbox state dir (~/.nemoclaw: policy file, control socket) cannot be rewritten or replaced', async () => {
+  it('the sandbox state dir (~/.nemoclaw: policy file, control socket) cannot be rewritten or replaced (fixed in 7baf5b3)', async () => {
     fresh = createWorld('state');
     const policy = shippedPolicy('default', fresh, fresh.home);
     const before = readFileSync(fresh.policyFile, 'utf8');

@@ -15,8 +15,12 @@ const probeSource = fileURLToPath(new URL('./attack.c', import.meta.url));
 
 /** The launcher built from native/ (make, a no-op when fresh). */
 export function launcherPath(): string {
-  return process.env.NEMOCLAW_SANDBOX_EXEC ?? buildFreshLauncher();
+  cachedLauncher ??= process.env.NEMOCLAW_SANDBOX_EXEC ?? buildFreshLauncher();
+  return cachedLauncher;
 }
+
+let cachedLauncher: string | undefined;
+let cachedProbe: string | undefined;
 
 /**
  * Compiles support/attack.c with `cc` into a directory of its own (cached by source hash) and
@@ -24,6 +28,7 @@ export function launcherPath(): string {
  * probe can run even where the workdir is not executable.
  */
 export function buildProbe(): string {
+  if (cachedProbe !== undefined) return cachedProbe;
   const source = readFileSync(probeSource);
   const digest = createHash('sha256').update(source).digest('hex').slice(0, 16);
   const directory = join(repoRoot, 'node_modules', '.cache', 'nemoclaw-attack', digest);
@@ -36,6 +41,7 @@ export function buildProbe(): string {
     });
     execFileSync('mv', ['-f', temporary, binary]);
   }
+  cachedProbe = binary;
   return binary;
 }
 
