@@ -36,7 +36,7 @@ export function approvalRule(approval: PendingApproval, current: NetworkPolicies
 }
 
 /**
- * Adds `rule` under `key` to the preset file at `path` (created with mode 0600 in a 0700 directory
+ * Adds `rule` under `key` (also its `name`, which must be unique) to the preset file at `path` (created with mode 0600 in a 0700 directory
  * when missing; the user owns it and may edit it). The file is an OpenShell-style preset:
  * `preset: {name, description}` and `network_policies`.
  */
@@ -54,7 +54,7 @@ export function persistApprovalRule(path: string, sandbox: string, key: string, 
       name: `${sandbox}-approvals`,
       description: `Destinations approved for sandbox ${sandbox} (nemoclaw sandbox approve --persist)`,
     },
-    network_policies: { ...(document.network_policies ?? {}), [key]: rule },
+    network_policies: { ...(document.network_policies ?? {}), [key]: { ...rule, name: key } },
   };
   writeFileSync(path, stringify(next, { lineWidth: 0 }), { mode: 0o600 });
   chmodSync(path, 0o600);
