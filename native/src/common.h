@@ -26,6 +26,8 @@ enum {
 
 /* Prints "nemoclaw-sandbox-exec: <stage>: <reason>" and exits with code. */
 __attribute__((noreturn, format(printf, 3, 4))) void fail(int code, const char *stage, const char *format, ...);
+/* Called by fail() before exiting when set (the launcher restores the caller's terminal). */
+extern void (*before_failing_exit)(void);
 /* Prints the same line without exiting. */
 __attribute__((format(printf, 2, 3))) void report(const char *stage, const char *format, ...);
 

@@ -100,6 +100,7 @@ static void open_pty(struct launch *launch, int *master)
 		if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0) {
 			terminal_saved = true;
 			atexit(restore_terminal);
+			before_failing_exit = restore_terminal;
 		}
 	}
 }
@@ -421,6 +422,7 @@ int main(int argc, char **argv)
 	if (init < 0)
 		fail(EXIT_SETUP, "fork", "%s", strerror(errno));
 	if (init == 0) {
+		before_failing_exit = NULL; /* the terminal belongs to the launcher */
 		close(alive[1]);
 		if (master >= 0)
 			close(master);

@@ -32,12 +32,16 @@ void report(const char *stage, const char *format, ...)
 	va_end(arguments);
 }
 
+void (*before_failing_exit)(void);
+
 void fail(int code, const char *stage, const char *format, ...)
 {
 	va_list arguments;
 	va_start(arguments, format);
 	vreport(stage, format, arguments);
 	va_end(arguments);
+	if (before_failing_exit)
+		before_failing_exit();
 	_exit(code);
 }
 
