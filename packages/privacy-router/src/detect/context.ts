@@ -1,3 +1,5 @@
+import type { KeywordIndex } from './keyword-index.js';
+
 /** How much a context word raises a score (Presidio's default context similarity factor). */
 export const contextBoost = 0.35;
 
@@ -52,4 +54,25 @@ function lastSentenceBoundary(window: string): number {
     if (character === '\n' && next === '\n') return index;
   }
   return -1;
+}
+
+/**
+ * The stretches of text a context-requiring recognizer must search: from each occurrence of a
+ * context word to `reach` characters after it (context counts only for the few words after it),
+ * merged and widened by one character on the left for `\b`. Candidates outside cannot have context.
+ */
+export function contextWindows(
+  lowerText: string,
+  index: KeywordIndex,
+  reach = contextWindowWords * 16 + 64,
+): { start: number; end: number }[] {
+  const windows: { start: number; end: number }[] = [];
+  for (const hit of index.hits(lowerText)) {
+    const start = Math.max(0, hit.start - 1);
+    const end = Math.min(lowerText.length, hit.end + reach);
+    const last = windows[windows.length - 1];
+    if (last !== undefined && start <= last.end) last.end = Math.max(last.end, end);
+    else windows.push({ start, end });
+  }
+  return windows;
 }

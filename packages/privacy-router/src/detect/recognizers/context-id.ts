@@ -1,6 +1,7 @@
-import { hasContext } from '../context.js';
+import { contextWindows, hasContext } from '../context.js';
 import type { EntityType, Finding } from '../finding.js';
-import { compileLinear, matchAll } from '../linear-regex.js';
+import { KeywordIndex } from '../keyword-index.js';
+import { compileLinear, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 
 interface ContextIdOptions {
@@ -13,14 +14,14 @@ interface ContextIdOptions {
 
 function createContextIdRecognizer(options: ContextIdOptions): Recognizer {
   const pattern = compileLinear(options.pattern);
+  const index = new KeywordIndex(options.contextWords);
   return {
     name: options.name,
     entities: [options.type],
     scan(input: ScanInput): Finding[] {
       const { text, lowerText } = input;
-      if (!options.contextWords.some((word) => lowerText.includes(word.trim()))) return [];
       const findings: Finding[] = [];
-      for (const match of matchAll(pattern, text)) {
+      for (const match of matchAllIn(pattern, text, contextWindows(lowerText, index, 160))) {
         if (!/\d/.test(text.slice(match.start, match.end))) continue;
         if (!hasContext(lowerText, match.start, options.contextWords, 8)) continue;
         findings.push({

@@ -1,6 +1,7 @@
-import { hasContext } from '../context.js';
+import { contextWindows, hasContext } from '../context.js';
 import type { Finding } from '../finding.js';
-import { compileLinear, matchAll } from '../linear-regex.js';
+import { KeywordIndex } from '../keyword-index.js';
+import { compileLinear, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 
 const months =
@@ -21,6 +22,8 @@ export const birthContextWords: readonly string[] = [
   'bday',
   'geboren',
 ];
+
+const birthIndex = new KeywordIndex(birthContextWords);
 
 const monthNames = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -60,9 +63,8 @@ export function createDateOfBirthRecognizer(): Recognizer {
     entities: ['DATE_OF_BIRTH'],
     scan(input: ScanInput): Finding[] {
       const { text, lowerText } = input;
-      if (!birthContextWords.some((word) => lowerText.includes(word))) return [];
       const findings: Finding[] = [];
-      for (const match of matchAll(datePattern, text)) {
+      for (const match of matchAllIn(datePattern, text, contextWindows(lowerText, birthIndex, 160))) {
         if (!hasContext(lowerText, match.start, birthContextWords, 8)) continue;
         if (!plausibleDate(text.slice(match.start, match.end))) continue;
         findings.push({
