@@ -1,0 +1,210 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFreshLauncher } from '../../../native/test-support/fresh-launcher.ts';
+import type { SandboxBackendExecSpec, SandboxBackendHandle, SandboxFsBridge } from './openclaw-types.js';
+import { parsePluginConfig } from './plugin-config.js';
+import { PluginRuntime } from './plugin-runtime.js';
+import { createNemoclawSandbox } from './sandbox-backend.js';
+
+let launcherPath: string;
+let root: string;
+let home: string;
+let workspace: string;
+let runtime: PluginRuntime;
+let handle: SandboxBackendHandle;
+let bridge: SandboxFsBridge;
+
+function runtimeWith(config: Record<string, unknown>): PluginRuntime {
+  const parsed = parsePluginConfig(config);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return new PluginRuntime({
+    config: parsed.value,
+    home,
+    stateDir: join(home, '.openclaw', 'nemoclaw'),
+    env: { PATH: '/usr/bin:/bin', HOME: home, LANG: 'C' },
+  });
+}
+
+/** Spawns an exec spec exactly as OpenClaw's process supervisor does: argv, env, closed stdin. */
+function runSpec(
+  spec: SandboxBackendExecSpec,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [file, ...args] = spec.argv;
+  if (file === undefined) throw new Error('empty argv');
+  const child = spawn(file, args, { env: spec.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.end();
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  return new Promise((resolvePromise) =>
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr })),
+  );
+}
+
+async function exec(command: string) {
+  const spec = await handle.buildExecSpec({
+    command,
+    env: { PATH: '/usr/bin:/bin', HOME: home },
+    usePty: false,
+  });
+  const result = await runSpec(spec);
+  await handle.finalizeExec?.({
+    status: 'completed',
+    exitCode: result.code,
+    timedOut: false,
+    token: spec.finalizeToken,
+  });
+  return { ...result, spec };
+}
+
+beforeAll(async () => {
+  launcherPath = buildFreshLauncher();
+  // Outside /tmp: the default policy gives the sandbox a private /tmp.
+  const cache = fileURLToPath(new URL('../../../../node_modules/.cache/ncp/', import.meta.url));
+  await mkdir(cache, { recursive: true });
+  root = await mkdtemp(cache);
+  home = join(root, 'h');
+  workspace = join(home, 'workspace');
+  await mkdir(join(home, '.ssh'), { recursive: true });
+  await mkdir(workspace, { recursive: true });
+  await writeFile(join(home, '.ssh', 'id_rsa'), 'FAKE-KEY-FOR-TEST\n');
+  await writeFile(join(workspace, 'notes.txt'), 'workspace file\n');
+  runtime = runtimeWith({ launcherPath, auditDir: join(root, 'audit') });
+  handle = await createNemoclawSandbox(runtime, { workspaceDir: workspace, scopeKey: 'agent:main:test' });
+  const created = handle.createFsBridge?.({ sandbox: { workspaceDir: workspace } });
+  if (created === undefined) throw new Error('no fs bridge');
+  bridge = created;
+});
+
+afterAll(async () => {
+  await runtime?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('exec through the nemoclaw backend', () => {
+  it('runs a command in the workspace', async () => {
+    const result = await exec('ls && pwd');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('notes.txt');
+    expect(result.stdout).toContain(workspace);
+  });
+
+  it('the command cannot read a denied secret: the mount namespace masks ~/.ssh', async () => {
+    const result = await exec(`cat ${join(home, '.ssh', 'id_rsa')}`);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).not.toContain('FAKE-KEY');
+    expect(result.stderr).toMatch(/Permission denied|No such file/);
+    // The same read outside the sandbox works: the refusal comes from the sandbox, not the file.
+    expect(await readFile(join(home, '.ssh', 'id_rsa'), 'utf8')).toContain('FAKE-KEY');
+  });
+
+  it('the command cannot write outside the workspace (Landlock)', async () => {
+    const result = await exec(`echo owned > ${join(home, 'outside.txt')}`);
+    expect(result.code).not.toBe(0);
+    expect(existsSync(join(home, 'outside.txt'))).toBe(false);
+  });
+
+  it('the plan file is gone once the launcher has read it', async () => {
+    const result = await exec('true');
+    expect(result.code).toBe(0);
+    const planPath = result.spec.argv[4];
+    expect(planPath).toMatch(/\.json$/);
+    expect(existsSync(planPath ?? '')).toBe(false);
+  });
+
+  it('an unlisted host is refused by the egress proxy and the denial is audited', async () => {
+    const result = await exec(
+      'curl -sS -o /dev/null -w "%{http_code}" http://blocked.example.com/ ; echo " exit=$?"',
+    );
+    expect(result.stdout).toMatch(/^403/);
+    const denials = runtime.recentDenials().filter((denial) => denial.kind === 'egress');
+    expect(denials.some((denial) => denial.detail.includes('blocked.example.com'))).toBe(true);
+    await runtime.close();
+    const log = await readFile(join(root, 'audit', 'audit.jsonl'), 'utf8');
+    expect(log).toContain('blocked.example.com');
+    runtime = runtimeWith({ launcherPath, auditDir: join(root, 'audit') });
+    handle = await createNemoclawSandbox(runtime, { workspaceDir: workspace, scopeKey: 'agent:main:test' });
+    bridge = handle.createFsBridge?.({ sandbox: { workspaceDir: workspace } }) ?? bridge;
+  });
+
+  it('runShellCommand passes arguments as positional parameters, inside the sandbox', async () => {
+    const output = await handle.runShellCommand({
+      script: 'printf "%s" "$1"; cat "$2"',
+      args: ['a b;c', join(workspace, 'notes.txt')],
+    });
+    expect(output.stdout.toString('utf8')).toBe('a b;cworkspace file\n');
+    await expect(
+      handle.runShellCommand({ script: 'cat "$1"', args: [join(home, '.ssh', 'id_rsa')] }),
+    ).rejects.toThrow(/exit 1/);
+  });
+});
+
+describe('file tools through the fs bridge', () => {
+  it('reads, writes, stats, renames and removes inside the workspace', async () => {
+    await bridge.writeFile({ filePath: 'dir/new.txt', data: 'inside\n' });
+    expect(await readFile(join(workspace, 'dir', 'new.txt'), 'utf8')).toBe('inside\n');
+    expect((await bridge.readFile({ filePath: 'dir/new.txt' })).toString('utf8')).toBe('inside\n');
+    expect(await bridge.stat({ filePath: 'dir/new.txt' })).toMatchObject({ type: 'file', size: 7 });
+    expect(await bridge.stat({ filePath: 'dir' })).toMatchObject({ type: 'directory' });
+    expect(await bridge.stat({ filePath: 'missing.txt' })).toBeNull();
+    await bridge.rename({ from: 'dir/new.txt', to: 'dir/renamed.txt' });
+    await bridge.remove({ filePath: 'dir', recursive: true });
+    expect(existsSync(join(workspace, 'dir'))).toBe(false);
+  });
+
+  it('a write outside the workspace is refused by the kernel, not by a path check', async () => {
+    const outside = join(home, 'outside-by-bridge.txt');
+    // resolvePath accepts the path: the gateway does no string check; the sandbox refuses the write.
+    expect(bridge.resolvePath({ filePath: outside }).hostPath).toBe(outside);
+    await expect(bridge.writeFile({ filePath: outside, data: 'x' })).rejects.toThrow(/Permission denied/);
+    expect(existsSync(outside)).toBe(false);
+    expect(
+      runtime.recentDenials().some((denial) => denial.kind === 'file' && denial.detail.includes(outside)),
+    ).toBe(true);
+  });
+
+  it('a read of a masked secret fails inside the sandbox', async () => {
+    await expect(bridge.readFile({ filePath: join(home, '.ssh', 'id_rsa') })).rejects.toThrow(
+      /Permission denied|No such file/,
+    );
+    await expect(bridge.readFile({ filePath: '~/.ssh/id_rsa' })).rejects.toThrow(
+      /Permission denied|No such file/,
+    );
+  });
+
+  it('a file name cannot inject shell syntax', async () => {
+    const name = 'a"; touch pwned; echo "$(id).txt';
+    await bridge.writeFile({ filePath: name, data: 'y' });
+    expect(existsSync(join(workspace, name))).toBe(true);
+    expect(existsSync(join(workspace, 'pwned'))).toBe(false);
+  });
+});
+
+describe('fail closed', () => {
+  it('refuses to create a sandbox when the launcher is missing', async () => {
+    const broken = runtimeWith({ launcherPath: join(root, 'no-such-launcher') });
+    await expect(createNemoclawSandbox(broken, { workspaceDir: workspace, scopeKey: 's' })).rejects.toThrow(
+      /cannot be applied.*not an executable file/,
+    );
+    await broken.close();
+  });
+
+  it('refuses to create a sandbox when the policy is invalid', async () => {
+    const policy = join(root, 'bad.yaml');
+    await writeFile(policy, 'version: 1\nfilesystem_policy: { read_only: 7 }\n');
+    const broken = runtimeWith({ launcherPath, policy });
+    await expect(createNemoclawSandbox(broken, { workspaceDir: workspace, scopeKey: 's' })).rejects.toThrow(
+      /policy .* is invalid/,
+    );
+    await broken.close();
+  });
+});

@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildPlan, type LaunchPlan, resolveAbiOverride, spawnWithPlan } from '@nemoclaw/native';
+import type { Policy } from '@nemoclaw/policy';
+import { SandboxError } from '../sandbox-error.js';
+import { bridgeListen, type PluginRuntime, type PolicyScope, type ReadyState } from './plugin-runtime.js';
+
+/**
+ * The variables that point common clients at the in-sandbox bridge to the egress proxy (curl, git,
+ * Python, Go, npm, pip, Node 24+ fetch). Nothing else is reachable from inside: Landlock allows TCP
+ * connect to the bridge port only.
+ */
+export function proxyVariables(listen: string = bridgeListen): Record<string, string> {
+  const url = `http://${listen}`;
+  return {
+    HTTP_PROXY: url,
+    HTTPS_PROXY: url,
+    ALL_PROXY: url,
+    NO_PROXY: '',
+    http_proxy: url,
+    https_proxy: url,
+    all_proxy: url,
+    no_proxy: '',
+    npm_config_proxy: url,
+    npm_config_https_proxy: url,
+    PIP_PROXY: url,
+    NODE_USE_ENV_PROXY: '1',
+  };
+}
+
+/** Inputs of {@link planCommand}. */
+export interface PlanCommandOptions {
+  /** Which policy applies (`exec`, `read` or `write`; see `toolPolicies`). */
+  readonly scope: PolicyScope;
+  readonly argv: readonly string[];
+  /** The sandbox's workdir (granted read+write by `include_workdir`). */
+  readonly workdir: string;
+  /** The command's working directory (default: the workdir). */
+  readonly cwd?: string;
+  /** The caller's environment; the policy's `process.env.allow` picks from it. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Connect the sandbox to the egress proxy (default true). */
+  readonly network?: boolean;
+}
+
+/** The launch plan of one command under the plugin's policy for `scope`. */
+export function planCommand(
+  runtime: PluginRuntime,
+  ready: ReadyState,
+  options: PlanCommandOptions,
+): LaunchPlan {
+  const policy: Policy = ready.policies[options.scope];
+  const network = options.network ?? true;
+  const { plan } = buildPlan(policy, {
+    command: options.argv,
+    workdir: options.workdir,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    home: runtime.home,
+    env: options.env,
+    bridge: network ? { listen: bridgeListen, unix_socket: runtime.proxySocketPath } : null,
+    abiOverride: resolveAbiOverride(undefined, runtime.env),
+  });
+  return network ? { ...plan, env: { ...plan.env, ...proxyVariables() } } : plan;
+}
+
+/**
+ * Writes `plan` to a fresh 0600 file in a 0700 directory of the plugin's state dir. The exec
+ * wrapper opens it as fd 3 and deletes it before the launcher starts.
+ */
+export function writePlanFile(runtime: PluginRuntime, plan: LaunchPlan): string {
+  const directory = join(runtime.stateDir, 'run', 'plans');
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  const path = join(directory, `${randomBytes(12).toString('hex')}.json`);
+  writeFileSync(path, JSON.stringify(plan), { mode: 0o600, flag: 'wx' });
+  return path;
+}
+
+/** Removes a plan file if the wrapper has not already done so. */
+export function removePlanFile(path: string): void {
+  rmSync(path, { force: true });
+}
+
+/**
+ * The argv OpenClaw spawns for one sandboxed exec: a fixed `/bin/sh` wrapper that opens the plan
+ * file as fd 3, deletes it, and execs the launcher with `--plan-fd 3` (the plan never stays on disk
+ * while the command runs, and no part of the command is interpreted outside the sandbox).
+ */
+export function launcherArgv(launcherPath: string, planPath: string): string[] {
+  return [
+    '/bin/sh',
+    '-c',
+    'exec 3<"$1" && rm -f -- "$1" && exec "$2" --plan-fd 3',
+    'nemoclaw-exec',
+    planPath,
+    launcherPath,
+  ];
+}
+
+/** What a buffered sandboxed command produced. */
+export interface CommandOutput {
+  readonly stdout: Buffer;
+  readonly stderr: Buffer;
+  readonly code: number;
+}
+
+/** Options of {@link runPlanned}. */
+export interface RunPlannedOptions {
+  readonly stdin?: Buffer | string;
+  readonly signal?: AbortSignal;
+  /** Largest stdout kept (default 64 MiB); beyond it the command is killed. */
+  readonly maxOutputBytes?: number;
+}
+
+/**
+ * Runs a planned command under the launcher and buffers its output.
+ *
+ * @throws {@link SandboxError} `plugin-sandbox-setup` when the sandbox could not be set up
+ * (the launcher's one-line reason), `plugin-command-aborted` when `signal` fires.
+ */
+export async function runPlanned(
+  launcherPath: string,
+  plan: LaunchPlan,
+  options: RunPlannedOptions = {},
+): Promise<CommandOutput> {
+  const maxOutputBytes = options.maxOutputBytes ?? 64 * 1024 * 1024;
+  if (options.signal?.aborted === true) {
+    throw new SandboxError('plugin-command-aborted', 'the sandboxed command was aborted before it started');
+  }
+  const child = spawnWithPlan(plan, { launcherPath });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  let stdoutBytes = 0;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdoutBytes += chunk.length;
+    if (stdoutBytes > maxOutputBytes) {
+      child.kill('SIGKILL');
+      return;
+    }
+    stdout.push(chunk);
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr.push(chunk);
+  });
+  child.stdin?.on('error', () => undefined);
+  child.stdin?.end(options.stdin ?? '');
+  const onAbort = (): void => {
+    child.kill('SIGKILL');
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const exit = await child.exited;
+    if (wasAborted(options.signal)) {
+      throw new SandboxError('plugin-command-aborted', 'the sandboxed command was aborted');
+    }
+    if (stdoutBytes > maxOutputBytes) {
+      throw new SandboxError(
+        'plugin-output-too-large',
+        `the sandboxed command wrote more than ${maxOutputBytes} bytes`,
+      );
+    }
+    return {
+      stdout: Buffer.concat(stdout),
+      stderr: Buffer.concat(stderr),
+      code: exit.code ?? 128 + 9,
+    };
+  } catch (error) {
+    if (error instanceof SandboxError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new SandboxError('plugin-sandbox-setup', `the sandbox could not be set up: ${message}`, {
+      cause: error,
+    });
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function wasAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
