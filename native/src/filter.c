@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/netlink.h>
@@ -244,32 +245,23 @@ scmp_filter_ctx filter_build(const struct plan *plan, size_t *rule_count)
 
 void filter_compile(scmp_filter_ctx context, struct sock_fprog *program)
 {
-	int channel[2];
-	if (pipe2(channel, O_CLOEXEC) < 0)
-		fail(EXIT_SECCOMP, "seccomp", "pipe: %s", strerror(errno));
-	/* BPF programs are at most 4096 instructions (32 KiB): they fit in a pipe's 64 KiB buffer. */
-	int result = seccomp_export_bpf(context, channel[1]);
-	close(channel[1]);
+	/* libseccomp 2.5 exports BPF only to a file descriptor: a memfd (a pipe could block when full). */
+	int fd = memfd_create("nemoclaw-seccomp-bpf", MFD_CLOEXEC);
+	if (fd < 0)
+		fail(EXIT_SECCOMP, "seccomp", "memfd_create: %s", strerror(errno));
+	int result = seccomp_export_bpf(context, fd);
 	if (result < 0)
 		fail(EXIT_SECCOMP, "seccomp", "compiling the filter: %s", strerror(-result));
-	size_t capacity = 4096 * sizeof(struct sock_filter), used = 0;
-	char *bytes = malloc(capacity);
+	off_t size = lseek(fd, 0, SEEK_END);
+	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) || size > (off_t)(4096 * sizeof(struct sock_filter)))
+		fail(EXIT_SECCOMP, "seccomp", "libseccomp produced no usable program (%lld bytes)", (long long)size);
+	char *bytes = malloc((size_t)size);
 	if (!bytes)
 		fail(EXIT_SECCOMP, "seccomp", "out of memory");
-	for (;;) {
-		ssize_t got = read(channel[0], bytes + used, capacity - used);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		used += (size_t)got;
-		if (used == capacity)
-			fail(EXIT_SECCOMP, "seccomp", "the filter is larger than 4096 instructions");
-	}
-	close(channel[0]);
-	if (used == 0 || used % sizeof(struct sock_filter))
-		fail(EXIT_SECCOMP, "seccomp", "libseccomp produced no usable program");
-	program->len = (unsigned short)(used / sizeof(struct sock_filter));
+	if (pread(fd, bytes, (size_t)size, 0) != size)
+		fail(EXIT_SECCOMP, "seccomp", "reading the compiled filter: %s", strerror(errno));
+	close(fd);
+	program->len = (unsigned short)((size_t)size / sizeof(struct sock_filter));
 	program->filter = (struct sock_filter *)bytes;
 }
 
