@@ -196,6 +196,34 @@ describe('policy apply on a running sandbox', () => {
     }
   });
 
+  it('the control socket answers malformed requests with an error and keeps serving', async () => {
+    const { createConnection } = await import('node:net');
+    const socket = createConnection(sandboxPaths(harness.home, name).controlSocket);
+    let answers = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      answers += chunk;
+    });
+    socket.write('not json\n');
+    socket.write('{"id":7,"op":"apply-policy","file":42}\n');
+    socket.write('{"id":8,"op":"rm -rf"}\n');
+    socket.write('{"id":9,"op":"approve","approval":"x","persist":"yes"}\n');
+    await waitFor(() => answers.split('\n').length > 4, 5000, 'four answers');
+    socket.destroy();
+    const parsed = answers
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { ok: boolean; error: { code: string } });
+    expect(parsed.map((answer) => answer.ok)).toEqual([false, false, false, false]);
+    expect(parsed.every((answer) => answer.error.code === 'sandbox-control-protocol')).toBe(true);
+    const status = (await sendControlRequest(sandboxPaths(harness.home, name).controlSocket, {
+      op: 'status',
+    })) as {
+      phase: string;
+    };
+    expect(status.phase).toBe('running');
+  });
+
   it('records each apply, refusal and failure in the audit log, which verifies', async () => {
     const { verifyAuditLog } = await import('@nemoclaw/audit');
     const paths = sandboxPaths(harness.home, name);

@@ -193,7 +193,8 @@ describe('nemoclaw sandbox', () => {
   it.skipIf(!launcherSupportsJoin(buildFreshLauncher()))(
     'exec runs a command inside the running sandbox (same namespaces, same Landlock)',
     async () => {
-      await startSandbox(harness, 'joined', policy, [
+      const withTmp = writePolicy(harness, 'join.yaml', { port: null, readWrite: ['/tmp'] });
+      await startSandbox(harness, 'joined', withTmp, [
         '/bin/sh',
         '-c',
         'echo marker > /tmp/inside; exec sleep 600',

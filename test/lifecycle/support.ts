@@ -62,14 +62,19 @@ export async function startUpstream(): Promise<{ server: Server; port: number; c
 export function writePolicy(
   harness: LifecycleHarness,
   file: string,
-  options: { port: number | null; binaries?: string; extra?: readonly string[] },
+  options: {
+    port: number | null;
+    binaries?: string;
+    extra?: readonly string[];
+    readWrite?: readonly string[];
+  },
 ): string {
   const lines = [
     'version: 1',
     'filesystem_policy:',
     '  include_workdir: true',
     '  read_only: [/usr, /lib, /lib64, /bin, /etc, /proc]',
-    '  read_write: [/dev/null]',
+    `  read_write: [${['/dev/null', ...(options.readWrite ?? [])].join(', ')}]`,
     ...(options.extra ?? []),
   ];
   if (options.port !== null) {

@@ -40,6 +40,13 @@ export async function toCliError(error: unknown): Promise<NemoclawCliError> {
         exitCode: sandboxExitCodes.notFound,
         cause: error,
       });
+    case 'LAUNCHER_NOT_FOUND':
+      return new NemoclawCliError('NOT_FOUND', `launcher: ${message}`, {
+        exitCode: sandboxExitCodes.launcherMissing,
+        cause: error,
+      });
+    case 'PLAN_INVALID':
+    case 'PATH_INVALID':
     case 'sandbox-invalid-policy':
       return new NemoclawCliError('INVALID_POLICY', `policy: ${message}`, {
         exitCode: sandboxExitCodes.policy,

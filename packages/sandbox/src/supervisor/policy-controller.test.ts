@@ -37,7 +37,13 @@ async function request(): Promise<string> {
   if (!('port' in address)) throw new Error('tcp proxy expected');
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
-      { host: '127.0.0.1', port: address.port, path: `http://127.0.0.1:${upstreamPort}/`, agent: false },
+      {
+        host: '127.0.0.1',
+        port: address.port,
+        path: `http://127.0.0.1:${upstreamPort}/`,
+        headers: { host: `127.0.0.1:${upstreamPort}` },
+        agent: false,
+      },
       (incoming) => {
         incoming.resume();
         incoming.on('end', () =>
