@@ -157,10 +157,10 @@ describe('the sandbox dies with its launcher', () => {
             return false;
           }
         });
-    expect(await waitFor(() => running().length >= 2)).toBe(true); // control: they were running
+    expect(await waitFor(() => running().length >= 2, 30_000)).toBe(true); // control: they were running
     handle.kill('SIGKILL');
     await handle.exited.catch(() => undefined);
-    expect(await waitFor(() => running().length === 0)).toBe(true);
+    expect(await waitFor(() => running().length === 0, 30_000)).toBe(true);
   });
 });
 

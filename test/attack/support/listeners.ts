@@ -114,7 +114,7 @@ export async function abstractListener(name: string): Promise<Listener> {
 }
 
 /** Polls `predicate` every 20 ms until it holds or `timeoutMs` passes; returns its last value. */
-export async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<boolean> {
+export async function waitFor(predicate: () => boolean, timeoutMs = 15_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (predicate()) return true;
