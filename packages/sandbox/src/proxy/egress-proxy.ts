@@ -1,17 +1,11 @@
 import { rm } from 'node:fs/promises';
-import {
-  type ClientRequest,
-  createServer as createHttpServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-  type ServerResponse,
-} from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { SandboxError } from '../sandbox-error.js';
 import { OwnAddresses } from './address-classification.js';
 import { type CompiledPolicies, compilePolicies } from './compiled-policy.js';
-import { rawErrorResponse, sendErrorResponse } from './deny-response.js';
+import { handleConnect } from './connect-handler.js';
+import { rawErrorResponse } from './deny-response.js';
 import { dialUpstream } from './dial-upstream.js';
 import type {
   EgressDecision,
@@ -21,18 +15,17 @@ import type {
   PeerPreambleMode,
   PolicyUpdateResult,
 } from './egress-proxy-types.js';
-import { headersWithoutHopByHop, safeDecode } from './hop-by-hop-headers.js';
-import {
-  formatAuthority,
-  type NormalizedAuthority,
-  normalizeHost,
-  parseAuthority,
-  printable,
-} from './host-name.js';
+import { formatAuthority, type HostKind } from './host-name.js';
 import { listenOn, listenOnUnixSocket } from './listen-socket.js';
 import { maximumPreambleBytes, type PeerIdentity, parsePeerPreamble } from './peer-preamble.js';
-import { decidePolicy, type HttpRequestFacts, type PolicyVerdict } from './policy-decision.js';
-import { relayTunnel } from './tunnel-relay.js';
+import type { PolicyVerdict } from './policy-decision.js';
+import {
+  type ConnectionState,
+  type ProxyContext,
+  refuseTunnel,
+  type UpstreamConnection,
+} from './proxy-context.js';
+import { handleRequest } from './request-handler.js';
 import { resolveUpstream, systemResolver } from './upstream-address.js';
 
 const defaultLimits: Required<EgressProxyLimits> = {
@@ -43,15 +36,6 @@ const defaultLimits: Required<EgressProxyLimits> = {
   keepAliveTimeoutMs: 5_000,
   maxTunnels: 2048,
 };
-
-interface ConnectionState {
-  readonly id: number;
-  readonly peer: PeerIdentity | null;
-  headerTimer: NodeJS.Timeout | null;
-  armedAtBytes: number;
-  completedRequests: number;
-  inFlight: number;
-}
 
 function positiveLimit(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) {
@@ -167,6 +151,32 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
     }, limits.headerTimeoutMs);
   };
 
+  const context: ProxyContext = {
+    limits,
+    checkTunnelHost,
+    states,
+    tunnels: {
+      acquire: () => {
+        if (activeTunnels >= limits.maxTunnels) {
+          return false;
+        }
+        activeTunnels += 1;
+        return true;
+      },
+      release: () => {
+        activeTunnels -= 1;
+      },
+    },
+    currentPolicies: () => policies,
+    isClosing: () => closing,
+    emit,
+    track,
+    clearHeaderTimer,
+    armHeaderTimer,
+    connectUpstream: (host, kind, port, verdict, signal) =>
+      connectUpstream(host, kind, port, verdict, signal),
+  };
+
   const httpServer = createHttpServer({
     maxHeaderSize: limits.maxHeaderBytes,
     requestTimeout: 0,
@@ -208,114 +218,20 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
 
   // A bug or an unexpected throw must cost one connection, never the proxy.
   httpServer.on('connect', (request: IncomingMessage, socket: Socket, head: Buffer) => {
-    handleConnect(request, socket, head).catch(() => socket.destroy());
+    handleConnect(context, request, socket, head).catch(() => socket.destroy());
   });
 
   httpServer.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    handleRequest(request, response).catch(() => response.destroy());
+    handleRequest(context, request, response).catch(() => response.destroy());
   });
-
-  const refuseTunnel = (socket: Socket, status: number, reason: string) => {
-    if (socket.writable) {
-      socket.end(rawErrorResponse(status, reason));
-      socket.destroySoon();
-    } else {
-      socket.destroy();
-    }
-  };
-
-  async function handleConnect(request: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
-    const state = states.get(socket);
-    if (state === undefined) {
-      socket.destroy();
-      return;
-    }
-    clearHeaderTimer(state);
-    const generationPolicies = policies;
-    const binary = state.peer?.exe ?? null;
-    const authority = parseAuthority(request.url ?? '');
-    if (!authority.ok) {
-      refuseTunnel(socket, 400, `bad-connect-target: ${authority.error}`);
-      return;
-    }
-    const { host, kind, port } = authority.value;
-    const base = {
-      connectionId: state.id,
-      kind: 'connect' as const,
-      host,
-      port,
-      peer: state.peer,
-      binary,
-      generation: generationPolicies.generation,
-    };
-    const hostHeader = request.headers.host;
-    if (hostHeader !== undefined && !sameAuthority(parseAuthority(hostHeader, port), authority.value)) {
-      const reason = `host-header-mismatch: ${printable(hostHeader)} is not ${formatAuthority(host, port)}`;
-      emit({ ...base, ...refusal(reason, null), status: 403 });
-      refuseTunnel(socket, 403, reason);
-      return;
-    }
-    const verdict = decidePolicy(generationPolicies, { host, port, binary });
-    if (!verdict.allowed) {
-      emit({ ...base, ...refusal(verdict.reason ?? 'denied', verdict.ruleId), status: 403 });
-      refuseTunnel(socket, 403, verdict.reason ?? 'denied');
-      return;
-    }
-    if (activeTunnels >= limits.maxTunnels) {
-      const reason = `too-many-tunnels: limit ${limits.maxTunnels}`;
-      emit({ ...base, ...refusal(reason, verdict.ruleId), status: 503 });
-      refuseTunnel(socket, 503, reason);
-      return;
-    }
-    activeTunnels += 1;
-    let released = false;
-    const release = () => {
-      if (!released) {
-        released = true;
-        activeTunnels -= 1;
-      }
-    };
-    const aborter = new AbortController();
-    const onEarlyClose = () => aborter.abort();
-    socket.once('close', onEarlyClose);
-    const upstream = await connectUpstream(host, kind, port, verdict, aborter.signal);
-    socket.removeListener('close', onEarlyClose);
-    if (!upstream.ok) {
-      release();
-      emit({ ...base, ...refusal(upstream.reason, verdict.ruleId), status: upstream.status });
-      refuseTunnel(socket, upstream.status, upstream.reason);
-      return;
-    }
-    if (socket.destroyed || closing) {
-      release();
-      upstream.socket.destroy();
-      return;
-    }
-    track(upstream.socket);
-    emit({ ...base, ...verdictFields(verdict), address: upstream.address, status: 200 });
-    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-    relayTunnel({
-      client: socket,
-      upstream: upstream.socket,
-      head,
-      host,
-      port,
-      checkHost: checkTunnelHost,
-      maxHeaderBytes: limits.maxHeaderBytes,
-      idleTimeoutMs: limits.idleTimeoutMs,
-      onRefused: (reason) =>
-        emit({ ...base, ...refusal(reason, verdict.ruleId), address: upstream.address, status: 403 }),
-      onClosed: release,
-    });
-  }
 
   async function connectUpstream(
     host: string,
-    kind: NormalizedAuthority['kind'],
+    kind: HostKind,
     port: number,
     verdict: PolicyVerdict,
     signal: AbortSignal,
-  ): Promise<{ ok: true; socket: Socket; address: string } | { ok: false; status: number; reason: string }> {
+  ): Promise<UpstreamConnection> {
     const ranges = verdict.grantingEndpoints.flatMap((endpoint) => endpoint.allowedRanges);
     const addresses = await resolveUpstream(host, kind, ranges, resolver, ownAddresses.current());
     if (!addresses.ok) {
@@ -336,156 +252,6 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
           };
     }
     return dialled;
-  }
-
-  async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const socket = request.socket;
-    const state = states.get(socket);
-    if (state === undefined) {
-      socket.destroy();
-      return;
-    }
-    clearHeaderTimer(state);
-    state.inFlight += 1;
-    response.once('close', () => {
-      state.inFlight -= 1;
-      state.completedRequests += 1;
-      if (state.inFlight === 0 && !socket.destroyed) {
-        armHeaderTimer(socket, state);
-      }
-    });
-    const generationPolicies = policies;
-    const binary = state.peer?.exe ?? null;
-    const target = request.url ?? '';
-    if (!/^http:\/\//iu.test(target)) {
-      const reason = target.startsWith('/')
-        ? 'not-a-proxy-request: send absolute-form URIs (http://host/path) or use CONNECT'
-        : `unsupported-scheme: only http:// is forwarded; use CONNECT for TLS`;
-      sendErrorResponse(response, 400, reason, true);
-      return;
-    }
-    let url: URL;
-    try {
-      url = new URL(target);
-    } catch {
-      sendErrorResponse(response, 400, 'malformed-request: invalid absolute URI', true);
-      return;
-    }
-    const host = normalizeHost(url.hostname);
-    if (!host.ok || url.username !== '' || url.password !== '') {
-      sendErrorResponse(
-        response,
-        400,
-        host.ok ? 'malformed-request: credentials in URI' : `malformed-request: ${host.error}`,
-        true,
-      );
-      return;
-    }
-    const port = url.port === '' ? 80 : Number(url.port);
-    const method = (request.method ?? 'GET').toUpperCase();
-    const base = {
-      connectionId: state.id,
-      kind: 'http' as const,
-      host: host.value.host,
-      port,
-      method,
-      path: url.pathname,
-      peer: state.peer,
-      binary,
-      generation: generationPolicies.generation,
-    };
-    const hostHeaders = request.rawHeaders.filter(
-      (_value, index) => index % 2 === 0 && _value.toLowerCase() === 'host',
-    );
-    const hostHeader = request.headers.host;
-    if (
-      hostHeaders.length > 1 ||
-      (hostHeader !== undefined && !sameAuthority(parseAuthority(hostHeader, 80), { ...host.value, port }))
-    ) {
-      const reason = `host-header-mismatch: ${printable(hostHeader ?? '')} is not ${formatAuthority(host.value.host, port)}`;
-      emit({ ...base, ...refusal(reason, null), status: 403 });
-      sendErrorResponse(response, 403, reason, true);
-      return;
-    }
-    const http: HttpRequestFacts = {
-      method,
-      path: url.pathname,
-      decodedPath: safeDecode(url.pathname),
-      rawQuery: url.search.startsWith('?') ? url.search.slice(1) : url.search,
-      search: url.searchParams,
-    };
-    const verdict = decidePolicy(generationPolicies, { host: host.value.host, port, binary, http });
-    if (!verdict.allowed) {
-      const reason = verdict.reason ?? 'denied';
-      emit({ ...base, ...refusal(reason, verdict.ruleId), status: 403 });
-      sendErrorResponse(response, 403, reason, false);
-      return;
-    }
-    const aborter = new AbortController();
-    const onEarlyClose = () => aborter.abort();
-    socket.once('close', onEarlyClose);
-    const upstream = await connectUpstream(host.value.host, host.value.kind, port, verdict, aborter.signal);
-    socket.removeListener('close', onEarlyClose);
-    if (!upstream.ok) {
-      emit({ ...base, ...refusal(upstream.reason, verdict.ruleId), status: upstream.status });
-      sendErrorResponse(response, upstream.status, upstream.reason, false);
-      return;
-    }
-    const upstreamSocket = upstream.socket;
-    track(upstreamSocket);
-    upstreamSocket.setTimeout(limits.idleTimeoutMs, () => upstreamSocket.destroy());
-    const headers: OutgoingHttpHeaders = { host: url.host };
-    for (const [name, values] of headersWithoutHopByHop(request.rawHeaders)) {
-      headers[name] = values.length === 1 ? (values[0] ?? '') : values;
-    }
-    const forwarded: ClientRequest = httpRequest({
-      method,
-      path: `${url.pathname}${url.search}`,
-      headers,
-      setHost: false,
-      createConnection: () => upstreamSocket,
-    });
-    let answered = false;
-    forwarded.on('response', (upstreamResponse) => {
-      answered = true;
-      const status = upstreamResponse.statusCode ?? 0;
-      const responseHeaders: string[] = [];
-      for (const [name, values] of headersWithoutHopByHop(upstreamResponse.rawHeaders)) {
-        for (const value of values) {
-          responseHeaders.push(name, value);
-        }
-      }
-      try {
-        response.writeHead(status, upstreamResponse.statusMessage, responseHeaders);
-      } catch {
-        // e.g. "HTTP/1.1 000": Node refuses to relay it; answer for the upstream instead of crashing.
-        upstreamSocket.destroy();
-        const reason = `upstream-invalid-response: ${formatAuthority(host.value.host, port)} (status ${status})`;
-        emit({ ...base, ...refusal(reason, verdict.ruleId), address: upstream.address, status: 502 });
-        sendErrorResponse(response, 502, reason, true);
-        return;
-      }
-      emit({ ...base, ...verdictFields(verdict), address: upstream.address, status });
-      upstreamResponse.pipe(response);
-      upstreamResponse.on('error', () => response.destroy());
-    });
-    forwarded.on('error', (error: NodeJS.ErrnoException) => {
-      upstreamSocket.destroy();
-      if (!answered) {
-        const reason = `upstream-failed: ${formatAuthority(host.value.host, port)} (${error.code ?? error.message})`;
-        emit({ ...base, ...refusal(reason, verdict.ruleId), address: upstream.address, status: 502 });
-        sendErrorResponse(response, 502, reason, true);
-      } else {
-        response.destroy();
-      }
-    });
-    response.once('close', () => {
-      if (!response.writableFinished) {
-        forwarded.destroy();
-      }
-      upstreamSocket.destroy();
-    });
-    request.pipe(forwarded);
   }
 
   const handOver = (socket: Socket, peer: PeerIdentity | null) => {
@@ -612,33 +378,5 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
         await rm(address.unixSocket, { force: true });
       }
     },
-  };
-}
-
-function sameAuthority(
-  candidate: ReturnType<typeof parseAuthority>,
-  expected: { readonly host: string; readonly port: number },
-): boolean {
-  return candidate.ok && candidate.value.host === expected.host && candidate.value.port === expected.port;
-}
-
-function refusal(reason: string, ruleId: string | null) {
-  return {
-    allowed: false,
-    enforcement: 'enforce' as const,
-    reason,
-    ruleId,
-    address: null,
-    uninspectedRules: false,
-  };
-}
-
-function verdictFields(verdict: PolicyVerdict) {
-  return {
-    allowed: true,
-    enforcement: verdict.enforcement,
-    reason: verdict.reason,
-    ruleId: verdict.ruleId,
-    uninspectedRules: verdict.uninspectedRules,
   };
 }
