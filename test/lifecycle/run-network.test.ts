@@ -30,7 +30,7 @@ async function run(policyLines: readonly string[], command: readonly string[]) {
   const policy = join(workdir, 'run.yaml');
   writeFileSync(
     policy,
-    `${['version: 1', 'filesystem_policy:', '  include_workdir: true', '  read_only: [/usr, /lib, /lib64, /bin, /etc]', ...policyLines].join('\n')}\n`,
+    `${['version: 1', 'filesystem_policy:', '  include_workdir: true', '  read_only: [/usr, /lib, /lib64, /bin, /etc]', '  read_write: [/dev/null]', ...policyLines].join('\n')}\n`,
   );
   const stdout = new PassThrough();
   const stderr = new PassThrough();
