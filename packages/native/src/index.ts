@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export { buildLauncherFromSource, nativeSourceDir } from './build-launcher.js';
 export {
   alwaysDenied,
   type BuildPlanOptions,

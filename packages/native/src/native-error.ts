@@ -1,5 +1,6 @@
 /** String codes of every error @nemoclaw/native raises. */
 export type NativeErrorCode =
+  | 'BUILD_FAILED'
   | 'LAUNCHER_NOT_FOUND'
   | 'LAUNCHER_FAILED'
   | 'PROBE_INVALID'

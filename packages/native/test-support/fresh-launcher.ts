@@ -1,18 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildLauncherFromSource, nativeSourceDir as sourceDir } from '../src/build-launcher.ts';
 
 /** The repository's native/ directory (resolved from this file, never from an absolute path). */
-export const nativeSourceDir = fileURLToPath(new URL('../../../native/', import.meta.url));
+export const nativeSourceDir = sourceDir();
 
 /**
  * Builds the launcher from native/ with `make` (a no-op when it is up to date) and returns the
- * binary's path. Serialised with flock so parallel test projects never race on the same outputs.
+ * binary's path, serialised with flock. Kept for the suites that import it; new code should use
+ * `buildLauncherFromSource` from `@nemoclaw/native`.
  */
 export function buildFreshLauncher(): string {
-  execFileSync('flock', [join(tmpdir(), 'nemoclaw-native-make.lock'), 'make', '-s', '-C', nativeSourceDir], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return join(nativeSourceDir, 'build', 'nemoclaw-sandbox-exec');
+  return buildLauncherFromSource();
 }
