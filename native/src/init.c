@@ -66,8 +66,10 @@ static void mask_path(const char *path)
 {
 	int target = open(path, O_PATH | O_CLOEXEC);
 	if (target < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return; /* nothing there to protect */
+		/* Nothing there, or nothing the caller can reach: the command (same uid, no capabilities)
+		 * cannot reach it either. */
+		if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
+			return;
 		fail(EXIT_MOUNT, "mount", "deny %s: %s", path, strerror(errno));
 	}
 	struct stat status;
@@ -100,7 +102,7 @@ static void bind_read_only(const char *path)
 {
 	int target = open(path, O_PATH | O_CLOEXEC);
 	if (target < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
+		if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
 			return;
 		fail(EXIT_MOUNT, "mount", "read_only_binds %s: %s", path, strerror(errno));
 	}

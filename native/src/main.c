@@ -38,6 +38,7 @@ static void usage(FILE *stream)
 {
 	fprintf(stream, "usage: " LAUNCHER_NAME " [--plan-fd N]   run the plan read from fd N (default 3)\n"
 			"       " LAUNCHER_NAME " --plan-file PATH   run the plan read from a file (debugging, benchmarks)\n"
+			"       " LAUNCHER_NAME " --join-pid PID [--plan-fd N]   run in the running sandbox whose PID 1 is PID\n"
 			"       " LAUNCHER_NAME " --probe         print what this kernel can enforce (JSON)\n"
 			"       " LAUNCHER_NAME " --version\n"
 			"The plan format is native/PLAN.md.\n");
@@ -150,6 +151,64 @@ static void create_namespaces(const struct plan *plan)
 	return;
 map_failed_setgroups:
 	fail(EXIT_NAMESPACE, "namespaces", "writing /proc/self/setgroups: %s", strerror(-result));
+}
+
+/* Checks that pid is the PID 1 of a NemoClaw sandbox: the launcher's process name, and pid 1 of a
+ * PID namespace nested in ours (/proc/PID/status NSpid: "<host pid>\t1"). */
+static void check_sandbox_init(pid_t pid)
+{
+	char path[64], text[4096];
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+	if (read_small_file(path, text, sizeof text) < 0)
+		fail(EXIT_NAMESPACE, "join", "process %d: %s", (int)pid, strerror(errno == 0 ? ESRCH : errno));
+	text[strcspn(text, "\n")] = '\0';
+	/* comm holds the first 15 bytes of the executable's name */
+	if (strncmp(text, LAUNCHER_NAME, 15) != 0)
+		fail(EXIT_NAMESPACE, "join", "process %d is not a NemoClaw sandbox (its name is \"%s\")", (int)pid, text);
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if (read_small_file(path, text, sizeof text) < 0)
+		fail(EXIT_NAMESPACE, "join", "process %d: cannot read its status", (int)pid);
+	const char *line = strstr(text, "\nNSpid:");
+	char expected[64];
+	snprintf(expected, sizeof expected, "\nNSpid:\t%d\t1\n", (int)pid);
+	if (!line || strncmp(line, expected, strlen(expected)) != 0)
+		fail(EXIT_NAMESPACE, "join", "process %d is not the PID 1 of a sandbox's PID namespace", (int)pid);
+}
+
+/* Enters every namespace of a running sandbox, the user namespace first. */
+static void join_namespaces(pid_t pid)
+{
+	check_sandbox_init(pid);
+	static const struct {
+		const char *name;
+		int type;
+	} kinds[] = {
+		{"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},	{"pid", CLONE_NEWPID},	     {"net", CLONE_NEWNET},
+		{"ipc", CLONE_NEWIPC},	 {"uts", CLONE_NEWUTS}, {"cgroup", CLONE_NEWCGROUP},
+	};
+	int fds[7];
+	/* Open them all first: after entering the mount namespace, /proc is the sandbox's. */
+	for (size_t index = 0; index < 7; index++) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, kinds[index].name);
+		fds[index] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[index] < 0)
+			fail(EXIT_NAMESPACE, "join", "opening %s: %s", path, strerror(errno));
+	}
+	struct stat mine, theirs;
+	for (size_t index = 0; index < 7; index++) {
+		/* Already a member (e.g. a sandbox without its own user namespace): nothing to enter. */
+		char path[64];
+		snprintf(path, sizeof path, "/proc/self/ns/%s", kinds[index].name);
+		if (stat(path, &mine) == 0 && fstat(fds[index], &theirs) == 0 && mine.st_ino == theirs.st_ino &&
+		    mine.st_dev == theirs.st_dev) {
+			close(fds[index]);
+			continue;
+		}
+		if (setns(fds[index], kinds[index].type) < 0)
+			fail(EXIT_NAMESPACE, "join", "setns(%s): %s", kinds[index].name, strerror(errno));
+		close(fds[index]);
+	}
 }
 
 static int exit_status_of(int status)
@@ -321,6 +380,7 @@ int main(int argc, char **argv)
 {
 	int plan_fd = 3;
 	const char *plan_file = NULL;
+	long join_pid = 0;
 	for (int index = 1; index < argc; index++) {
 		const char *argument = argv[index];
 		if (strcmp(argument, "--probe") == 0)
@@ -332,6 +392,14 @@ int main(int argc, char **argv)
 		if (strcmp(argument, "--help") == 0 || strcmp(argument, "-h") == 0) {
 			usage(stdout);
 			return 0;
+		}
+		if (strcmp(argument, "--join-pid") == 0 && index + 1 < argc) {
+			char *end;
+			errno = 0;
+			join_pid = strtol(argv[++index], &end, 10);
+			if (errno || *end || join_pid <= 1 || join_pid > INT_MAX)
+				fail(EXIT_BAD_PLAN, "usage", "--join-pid needs a process id, got \"%s\"", argv[index]);
+			continue;
 		}
 		if (strcmp(argument, "--plan-file") == 0 && index + 1 < argc) {
 			plan_file = argv[++index];
@@ -410,6 +478,28 @@ int main(int argc, char **argv)
 	int master = -1;
 	if (plan->pty)
 		open_pty(&launch, &master);
+
+	if (join_pid) {
+		/* Join mode: a further command inside a running sandbox (PLAN.md "Join mode"). */
+		join_namespaces((pid_t)join_pid);
+		fflush(NULL);
+		pid_t command = fork();
+		if (command < 0)
+			fail(EXIT_SETUP, "fork", "%s", strerror(errno));
+		if (command == 0) {
+			before_failing_exit = NULL;
+			if (master >= 0)
+				close(master);
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() == 1)
+				_exit(EXIT_SETUP);
+			run_command(&launch);
+		}
+		if (launch.pty_slave >= 0)
+			close(launch.pty_slave);
+		int code = supervise(plan, command, master);
+		restore_terminal();
+		return code;
+	}
 
 	/* 3. Namespaces. */
 	create_namespaces(plan);

@@ -303,6 +303,32 @@ if command -v script > /dev/null 2>&1; then
 	check "pty mode gives a terminal" is "$OUT" pty-ok
 fi
 
+# --- join mode (nemoclaw sandbox exec) ---------------------------------------------------------
+plan '["sleep","30"]' > "$WORK/long.json"
+"$LAUNCHER" --plan-file "$WORK/long.json" &
+launcher=$!
+tries=0
+init=""
+while [ -z "$init" ] && [ $tries -lt 50 ]; do
+	sleep 0.1
+	init=$(cat "/proc/$launcher/task/$launcher/children" 2> /dev/null | cut -d' ' -f1)
+	tries=$((tries + 1))
+done
+sleep 0.3
+P_EXTRA=',"wall_seconds":10' plan '["sh","-c","ps -o comm= -p 2; hostname"]' > "$WORK/join.json"
+OUT=$("$LAUNCHER" --join-pid "$init" --plan-file "$WORK/join.json" 2> "$WORK/err")
+CODE=$? ERR=$(cat "$WORK/err")
+check "join: a second command runs in the running sandbox's namespaces" is "$CODE:$OUT" "0:sleep
+nemoclaw"
+plan '["attempt","ptrace"]' > "$WORK/join.json"
+OUT=$("$LAUNCHER" --join-pid "$init" --plan-file "$WORK/join.json" 2> "$WORK/err")
+check "join: the same seccomp filter applies" is "$OUT" EPERM
+"$LAUNCHER" --join-pid "$launcher" --plan-file "$WORK/join.json" > /dev/null 2> "$WORK/err"
+CODE=$? ERR=$(cat "$WORK/err")
+check "join: refuses a process that is not a sandbox's PID 1 (121)" has "$CODE:$ERR" "121:nemoclaw-sandbox-exec: join:"
+kill $launcher
+wait $launcher 2> /dev/null
+
 # --- unprivileged caller --------------------------------------------------------------------
 if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null 2>&1; then
 	plan '["sh","-c","id -u; cat '"$WORK"'/secret-dir/key"]' > "$WORK/plan.json"
