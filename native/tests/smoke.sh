@@ -325,7 +325,7 @@ OUT=$("$LAUNCHER" --join-pid "$init" --plan-file "$WORK/join.json" 2> "$WORK/err
 check "join: the same seccomp filter applies" is "$OUT" EPERM
 "$LAUNCHER" --join-pid "$launcher" --plan-file "$WORK/join.json" > /dev/null 2> "$WORK/err"
 CODE=$? ERR=$(cat "$WORK/err")
-check "join: refuses a process that is not a sandbox's PID 1 (121)" has "$CODE:$ERR" "121:nemoclaw-sandbox-exec: join:"
+check "join: refuses a process that is not a sandbox's PID 1 (121)" has "$CODE:$ERR" "121:" && check "  ... saying why" has "$ERR" "nemoclaw-sandbox-exec: join: process $launcher is not"
 kill $launcher
 wait $launcher 2> /dev/null
 
