@@ -73,7 +73,7 @@ export function writePolicy(
     'version: 1',
     'filesystem_policy:',
     '  include_workdir: true',
-    '  read_only: [/usr, /lib, /lib64, /bin, /etc, /proc]',
+    `  read_only: [${['/usr', '/lib', '/lib64', '/bin', '/etc', '/proc', ...(options.readOnly ?? [])].join(', ')}]`,
     `  read_write: [${['/dev/null', ...(options.readWrite ?? [])].join(', ')}]`,
     ...(options.extra ?? []),
   ];

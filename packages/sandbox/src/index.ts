@@ -28,6 +28,7 @@ export {
   defaultBridgeListen,
   policyHasNetwork,
   proxyEnvironment,
+  sandboxLaunchPolicy,
   withProxyEnvironment,
 } from './lifecycle/proxy-environment.js';
 export {

@@ -4,7 +4,7 @@ import type { PlanBridge } from '@nemoclaw/native';
 import type { Policy } from '@nemoclaw/policy';
 import { createEgressProxy } from '../proxy/egress-proxy.js';
 import type { EgressDecision } from '../proxy/egress-proxy-types.js';
-import { defaultBridgeListen, withProxyEnvironment } from './proxy-environment.js';
+import { defaultBridgeListen, sandboxLaunchPolicy } from './proxy-environment.js';
 
 /** The network of a one-off sandbox (`nemoclaw run`): an in-process egress proxy and its bridge. */
 export interface EphemeralNetwork {
@@ -35,7 +35,7 @@ export async function startEphemeralNetwork(
       ...(options.onDecision === undefined ? {} : { onDecision: options.onDecision }),
     });
     return {
-      policy: withProxyEnvironment(policy, defaultBridgeListen),
+      policy: sandboxLaunchPolicy(policy, options.home, defaultBridgeListen),
       bridge: { listen: defaultBridgeListen, unix_socket: unixSocket },
       close: async () => {
         await proxy.close().catch(() => undefined);

@@ -4,7 +4,7 @@ import { buildPlan, locateLauncher, resolveAbiOverride } from '@nemoclaw/native'
 import { loadPolicyFile } from '@nemoclaw/policy';
 import { SandboxError } from '../sandbox-error.js';
 import { isSameProcess, sandboxInitPid } from './process-identity.js';
-import { withProxyEnvironment } from './proxy-environment.js';
+import { sandboxLaunchPolicy } from './proxy-environment.js';
 import { inspectSandbox } from './sandbox-registry.js';
 
 /**
@@ -75,7 +75,7 @@ export function execInSandbox(
   const loaded = loadPolicyFile(summary.paths.policyFile, { workdir: state.workdir, home: sandboxHome });
   if (!loaded.ok)
     throw new SandboxError('sandbox-invalid-policy', loaded.error.message, { cause: loaded.error });
-  const { plan } = buildPlan(withProxyEnvironment(loaded.value, state.bridge), {
+  const { plan } = buildPlan(sandboxLaunchPolicy(loaded.value, home, state.bridge), {
     command,
     workdir: state.workdir,
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),

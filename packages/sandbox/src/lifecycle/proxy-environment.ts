@@ -56,3 +56,21 @@ export function withProxyEnvironment(policy: Policy, listen: string = defaultBri
 export function policyHasNetwork(policy: Policy): boolean {
   return Object.keys(policy.network_policies ?? {}).length > 0;
 }
+
+/**
+ * The policy a sandbox is launched with: {@link withProxyEnvironment}, and the NemoClaw state root
+ * `home` added to `filesystem_policy.deny`, so that nothing inside can see (let alone connect to)
+ * its own control socket, audit log or approvals preset, whatever the policy grants. The launcher
+ * opens the bridge socket's directory before it masks anything, so the bridge still works.
+ */
+export function sandboxLaunchPolicy(
+  policy: Policy,
+  home: string,
+  listen: string = defaultBridgeListen,
+): Policy {
+  const withProxy = withProxyEnvironment(policy, listen);
+  const filesystem = withProxy.filesystem_policy ?? {};
+  const deny = [...(filesystem.deny ?? [])];
+  if (!deny.includes(home)) deny.push(home);
+  return { ...withProxy, filesystem_policy: { ...filesystem, deny } } as Policy;
+}

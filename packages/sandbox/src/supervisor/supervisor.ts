@@ -31,7 +31,7 @@ import pino, { type Logger } from 'pino';
 import { ApprovalQueue } from '../approvals/approval-queue.js';
 import { approvalRule, approvalRuleKey, persistApprovalRule } from '../approvals/approval-rules.js';
 import { identifyProcess, sandboxInitPid } from '../lifecycle/process-identity.js';
-import { defaultBridgeListen, withProxyEnvironment } from '../lifecycle/proxy-environment.js';
+import { defaultBridgeListen, sandboxLaunchPolicy } from '../lifecycle/proxy-environment.js';
 import { approvalPresetPath, type SandboxPaths, sandboxPaths } from '../lifecycle/sandbox-paths.js';
 import { inspectSandbox } from '../lifecycle/sandbox-registry.js';
 import { type SandboxState, writeJsonFile } from '../lifecycle/sandbox-state.js';
@@ -251,7 +251,7 @@ class Supervisor {
     this.control = await this.listenControl();
 
     const env = process.env;
-    const { plan } = buildPlan(withProxyEnvironment(controller.policy, this.bridgeListen), {
+    const { plan } = buildPlan(sandboxLaunchPolicy(controller.policy, request.home, this.bridgeListen), {
       command: request.command,
       workdir: request.workdir,
       home: this.home,
