@@ -189,6 +189,27 @@ describe('nemoclaw sandbox', () => {
     await stopSandbox(harness.home, 'reuse');
   });
 
+  it.skipIf(launcherSupportsJoin(buildFreshLauncher()))(
+    'exec refuses clearly while the launcher lacks join mode (no half-joined process)',
+    async () => {
+      await startSandbox(harness, 'nojoin', policy, sleeper);
+      const { execInSandbox } = await import('@nemoclaw/sandbox');
+      expect(() =>
+        execInSandbox(harness.home, 'nojoin', ['/bin/true'], {
+          launcherPath: harness.launcherPath,
+          stdio: 'pipe',
+        }),
+      ).toThrow(expect.objectContaining({ code: 'sandbox-join-unsupported' }));
+      expect(() => execInSandbox(harness.home, 'nowhere', ['/bin/true'])).toThrow(
+        expect.objectContaining({ code: 'sandbox-not-found' }),
+      );
+      await stopSandbox(harness.home, 'nojoin');
+      expect(() => execInSandbox(harness.home, 'nojoin', ['/bin/true'])).toThrow(
+        expect.objectContaining({ code: 'sandbox-not-running' }),
+      );
+    },
+  );
+
   // Join mode (native/PLAN.md) lands in the launcher separately; until then this test is skipped.
   it.skipIf(!launcherSupportsJoin(buildFreshLauncher()))(
     'exec runs a command inside the running sandbox (same namespaces, same Landlock)',

@@ -1,6 +1,11 @@
 import { parsePolicy } from '@nemoclaw/policy';
 import { describe, expect, it } from 'vitest';
-import { policyHasNetwork, proxyEnvironment, withProxyEnvironment } from './proxy-environment.js';
+import {
+  policyHasNetwork,
+  proxyEnvironment,
+  sandboxLaunchPolicy,
+  withProxyEnvironment,
+} from './proxy-environment.js';
 
 describe('proxy environment', () => {
   it('points every usual spelling at the bridge and lets nothing bypass it', () => {
@@ -39,5 +44,14 @@ describe('proxy environment', () => {
     if (!none.ok || !some.ok) throw new Error('fixtures');
     expect(policyHasNetwork(none.value)).toBe(false);
     expect(policyHasNetwork(some.value)).toBe(true);
+  });
+
+  it('the launch policy also masks the NemoClaw state root, keeping the policy own masks', () => {
+    const parsed = parsePolicy('version: 1\nfilesystem_policy:\n  deny: [/srv/secret]\n');
+    if (!parsed.ok) throw parsed.error;
+    const launched = sandboxLaunchPolicy(parsed.value, '/home/u/.nemoclaw');
+    expect(launched.filesystem_policy?.deny).toEqual(['/srv/secret', '/home/u/.nemoclaw']);
+    expect(launched.process?.env?.set?.HTTP_PROXY).toBe('http://127.0.0.1:3128');
+    expect(sandboxLaunchPolicy(launched, '/home/u/.nemoclaw').filesystem_policy?.deny).toHaveLength(2);
   });
 });
