@@ -1,6 +1,7 @@
 import { boostedScore, hasContext } from '../context.js';
 import type { Finding } from '../finding.js';
-import { compileLinear, matchAll, matchAllIn } from '../linear-regex.js';
+import { lineBlocks } from '../line-blocks.js';
+import { compileLinear, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 import { isBase58Check } from '../validators/base58check.js';
 import { bech32Variant } from '../validators/bech32.js';
@@ -66,7 +67,7 @@ export function createCryptoRecognizer(): Recognizer {
           });
       }
       if (lowerText.includes('bc1') || lowerText.includes('tb1') || lowerText.includes('ltc1')) {
-        for (const match of matchAll(bech32Pattern, text)) {
+        for (const match of matchAllIn(bech32Pattern, text, lineBlocks(input, text))) {
           if (bech32Variant(text.slice(match.start, match.end)) !== undefined)
             findings.push({
               type: 'CRYPTO',
@@ -79,7 +80,7 @@ export function createCryptoRecognizer(): Recognizer {
         }
       }
       if (lowerText.includes('0x')) {
-        for (const match of matchAll(ethereumPattern, text)) {
+        for (const match of matchAllIn(ethereumPattern, text, lineBlocks(input, text))) {
           const digits = text.slice(match.start + 2, match.end);
           const mixed = digits !== digits.toLowerCase() && digits !== digits.toUpperCase();
           if (mixed && !hasValidEip55Checksum(digits)) continue;

@@ -1,5 +1,6 @@
 import type { Finding } from '../finding.js';
-import { compileLinear, matchAll } from '../linear-regex.js';
+import { lineBlocks } from '../line-blocks.js';
+import { compileLinear, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 
 const emailPattern = compileLinear(
@@ -14,7 +15,7 @@ export function createEmailRecognizer(): Recognizer {
     scan(input: ScanInput): Finding[] {
       if (!input.text.includes('@')) return [];
       const findings: Finding[] = [];
-      for (const match of matchAll(emailPattern, input.text)) {
+      for (const match of matchAllIn(emailPattern, input.text, lineBlocks(input, input.text))) {
         const value = input.text.slice(match.start, match.end);
         if (value.startsWith('.') || value.includes('..')) continue;
         // user:password@host inside a URL is a credential, not an address.

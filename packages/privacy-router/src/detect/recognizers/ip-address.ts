@@ -1,7 +1,8 @@
 import { isIPv6 } from 'node:net';
 import { boostedScore, hasContext } from '../context.js';
 import type { Finding } from '../finding.js';
-import { compileLinear, matchAll } from '../linear-regex.js';
+import { lineBlocks } from '../line-blocks.js';
+import { compileLinear, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 
 const ipv4Pattern = compileLinear(
@@ -36,7 +37,7 @@ export function createIpAddressRecognizer(): Recognizer {
     scan(input: ScanInput): Finding[] {
       const { text, lowerText } = input;
       const findings: Finding[] = [];
-      for (const match of matchAll(ipv4Pattern, text)) {
+      for (const match of matchAllIn(ipv4Pattern, text, lineBlocks(input, text))) {
         const before = text.slice(Math.max(0, match.start - 2), match.start);
         const after = text.slice(match.end, match.end + 2);
         if (/[.\d]$/.test(before) || /^\.\d/.test(after) || /[vV]$/.test(before)) continue;
@@ -62,7 +63,7 @@ export function createIpAddressRecognizer(): Recognizer {
         });
       }
       if (text.includes(':')) {
-        for (const match of matchAll(ipv6Pattern, text)) {
+        for (const match of matchAllIn(ipv6Pattern, text, lineBlocks(input, text))) {
           const value = text.slice(match.start, match.end);
           if (!isIPv6(value)) continue;
           if (/[0-9a-zA-Z:]/.test(text.charAt(match.start - 1)) || /[0-9a-zA-Z]/.test(text.charAt(match.end)))

@@ -1,5 +1,6 @@
 import type { Finding } from '../finding.js';
-import { compileLinear, matchAll } from '../linear-regex.js';
+import { lineBlocks } from '../line-blocks.js';
+import { compileLinear, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 
 const macPattern = compileLinear(
@@ -13,7 +14,7 @@ export function createMacAddressRecognizer(): Recognizer {
     entities: ['MAC_ADDRESS'],
     scan(input: ScanInput): Finding[] {
       const findings: Finding[] = [];
-      for (const match of matchAll(macPattern, input.text)) {
+      for (const match of matchAllIn(macPattern, input.text, lineBlocks(input, input.text))) {
         const before = input.text.charAt(match.start - 1);
         const after = input.text.charAt(match.end);
         if (before === ':' || before === '-' || after === ':' || after === '-') continue;

@@ -1,5 +1,6 @@
 import type { Finding } from '../finding.js';
-import { compileLinear, matchAll } from '../linear-regex.js';
+import { lineBlocks } from '../line-blocks.js';
+import { compileLinear, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 
 const urlPattern = compileLinear(
@@ -17,7 +18,7 @@ export function createUrlRecognizer(): Recognizer {
     scan(input: ScanInput): Finding[] {
       if (!input.lowerText.includes('://') && !input.lowerText.includes('www.')) return [];
       const findings: Finding[] = [];
-      for (const match of matchAll(urlPattern, input.text)) {
+      for (const match of matchAllIn(urlPattern, input.text, lineBlocks(input, input.text))) {
         let end = match.end;
         for (;;) {
           const last = input.text.charAt(end - 1);
