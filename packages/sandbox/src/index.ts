@@ -60,6 +60,27 @@ export {
   stopSandbox,
 } from './lifecycle/stop-sandbox.js';
 export {
+  createNemoclawPlugin,
+  type NemoclawPlugin,
+  type NemoclawPluginHost,
+  nemoclawPluginId,
+  type RegisterSandboxBackend,
+} from './plugin/nemoclaw-plugin.js';
+export {
+  type PluginConfig,
+  type PluginConfigResult,
+  parsePluginConfig,
+  pluginConfigJsonSchema,
+  sandboxedToolNames,
+} from './plugin/plugin-config.js';
+export {
+  type DenialRecord,
+  PluginRuntime,
+  type PluginRuntimeOptions,
+  type Readiness,
+} from './plugin/plugin-runtime.js';
+export { createNemoclawSandbox, nemoclawBackendId } from './plugin/sandbox-backend.js';
+export {
   type AddressClassification,
   type BlockedAddressCategory,
   classifyAddress,

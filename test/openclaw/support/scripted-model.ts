@@ -10,13 +10,21 @@ export interface ScriptedToolCall {
 /** Marker a prompt carries: `nemoclaw-test:<base64url JSON of ScriptedToolCall>`. */
 export const promptMarker = 'nemoclaw-test:';
 
-/** The prompt that makes the scripted model call `call`, then report the tool result. */
-export function promptFor(call: ScriptedToolCall): string {
-  return `${promptMarker}${Buffer.from(JSON.stringify(call)).toString('base64url')}`;
+/**
+ * The prompt that makes the scripted model make `calls` one after the other (each after the
+ * previous one's result), then answer with every result (see {@link splitResults}).
+ */
+export function promptFor(calls: readonly ScriptedToolCall[]): string {
+  return `${promptMarker}${Buffer.from(JSON.stringify(calls)).toString('base64url')}`;
 }
 
-/** Prefix of the model's final answer: the tool result follows it verbatim. */
+/** Prefix of each tool result in the model's final answer. */
 export const resultPrefix = 'TOOL_RESULT>>';
+
+/** The tool results, in call order, from the model's final answer. */
+export function splitResults(answer: string): string[] {
+  return answer.split(resultPrefix).slice(1);
+}
 
 /** One request the model received, for assertions. */
 export interface ModelRequest {
@@ -47,10 +55,10 @@ function textOf(content: unknown): string {
 }
 
 /**
- * A loopback OpenAI-compatible chat-completions server that scripts tool calls: when the last
- * user message carries {@link promptMarker}, it answers with that tool call (streamed as
- * `chat.completion.chunk` with `delta.tool_calls`, or as one completion); once the conversation
- * holds the tool's result it answers `TOOL_RESULT>>` followed by that result, verbatim.
+ * A loopback OpenAI-compatible chat-completions server that scripts tool calls: for the latest
+ * user message carrying {@link promptMarker}, it answers with the next scripted tool call (streamed
+ * as `chat.completion.chunk` with `delta.tool_calls`, or as one completion); once the conversation
+ * holds every call's result it answers with each result after `TOOL_RESULT>>`, verbatim.
  */
 export async function startScriptedModel(): Promise<ScriptedModel> {
   const requests: ModelRequest[] = [];
@@ -78,21 +86,33 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
         return;
       }
       const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : [];
-      const last = messages.at(-1);
-      const lastUser = [...messages].reverse().find((message) => message.role === 'user');
-      const marker = textOf(lastUser?.content).lastIndexOf(promptMarker);
+      // The prompt is the latest user message carrying the marker (OpenClaw appends context messages).
+      let promptIndex = -1;
+      for (let index = messages.length - 1; index >= 0; index -= 1) {
+        const message = messages[index];
+        if (message?.role === 'user' && textOf(message.content).includes(promptMarker)) {
+          promptIndex = index;
+          break;
+        }
+      }
+      const toolResults =
+        promptIndex < 0 ? [] : messages.slice(promptIndex + 1).filter((message) => message.role === 'tool');
       sequence += 1;
       const id = `chatcmpl-${sequence}`;
       let toolCall: ScriptedToolCall | null = null;
       let text = 'ok';
-      if (last?.role === 'tool') {
-        text = `${resultPrefix}${textOf(last.content)}`;
-      } else if (marker >= 0) {
-        const encoded = textOf(lastUser?.content)
-          .slice(marker + promptMarker.length)
+      if (promptIndex >= 0) {
+        const prompt = textOf(messages[promptIndex]?.content);
+        const encoded = prompt
+          .slice(prompt.lastIndexOf(promptMarker) + promptMarker.length)
           .trim()
           .split(/\s/)[0];
-        toolCall = JSON.parse(Buffer.from(encoded ?? '', 'base64url').toString('utf8')) as ScriptedToolCall;
+        const calls = JSON.parse(
+          Buffer.from(encoded ?? '', 'base64url').toString('utf8'),
+        ) as ScriptedToolCall[];
+        const next = calls[toolResults.length];
+        if (next !== undefined) toolCall = next;
+        else text = toolResults.map((result) => `${resultPrefix}${textOf(result.content)}`).join('\n');
       }
       const created = Math.floor(Date.now() / 1000);
       const model = typeof body.model === 'string' ? body.model : 'scripted-model';

@@ -56,7 +56,7 @@ export function evaluateInstall(runtime: PluginRuntime, event: BeforeInstallEven
     });
     if (blocking) {
       const reason = `${packageName} declares install scripts (${scripts.join(', ')}); allow it in plugins.entries.nemoclaw.config.install.allowInstallScripts to install it`;
-      runtime.recordDenial('install', reason);
+      void runtime.recordDenial('install', reason);
       return { findings, block: true, blockReason: `NemoClaw refused the install: ${reason}` };
     }
   }

@@ -232,12 +232,15 @@ export class PluginRuntime {
     await log?.append(event).catch(() => undefined);
   }
 
-  /** Remembers a denial and writes it to the audit log as a Detection Finding. */
-  recordDenial(kind: string, detail: string, auditEvent = kind !== 'egress'): void {
+  /**
+   * Remembers a denial and writes it to the audit log as a Detection Finding. Resolves once the
+   * line is written (callers await it so a short-lived `openclaw agent --local` loses nothing).
+   */
+  async recordDenial(kind: string, detail: string, auditEvent = kind !== 'egress'): Promise<void> {
     this.#denials.push({ time: Date.now(), kind, detail });
     if (this.#denials.length > maximumDenials) this.#denials.shift();
     if (auditEvent) {
-      void this.audit(
+      await this.audit(
         buildDetectionFinding({
           sandbox: 'openclaw',
           title: `NemoClaw refused a ${kind} action`,
@@ -251,9 +254,13 @@ export class PluginRuntime {
     }
   }
 
-  /** Records how a sandboxed command ended. */
-  recordExit(argv: readonly string[], workingDirectory: string, exitCode: number | null): void {
-    void this.audit(
+  /** Records how a sandboxed command ended (after every earlier event of this process is written). */
+  async recordExit(
+    argv: readonly string[],
+    workingDirectory: string,
+    exitCode: number | null,
+  ): Promise<void> {
+    await this.audit(
       buildProcessTerminateEvent({
         sandbox: 'openclaw',
         process: { executable: argv[0] ?? '/bin/sh', argv, workingDirectory },

@@ -1,16 +1,25 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFreshLauncher } from '../../../native/test-support/fresh-launcher.ts';
 import type { SandboxBackendExecSpec, SandboxBackendHandle, SandboxFsBridge } from './openclaw-types.js';
 import { parsePluginConfig } from './plugin-config.js';
 import { PluginRuntime } from './plugin-runtime.js';
 import { createNemoclawSandbox } from './sandbox-backend.js';
 
 let launcherPath: string;
+
+/** Builds the launcher from the repository's native/ (a no-op when up to date), serialised with flock. */
+function buildFreshLauncher(): string {
+  const nativeDir = fileURLToPath(new URL('../../../../native/', import.meta.url));
+  execFileSync('flock', [join(tmpdir(), 'nemoclaw-native-make.lock'), 'make', '-s', '-C', nativeDir], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return join(nativeDir, 'build', 'nemoclaw-sandbox-exec');
+}
 let root: string;
 let home: string;
 let workspace: string;

@@ -47,7 +47,7 @@ export async function createNemoclawSandbox(
   const workdir = resolve(params.workspaceDir);
   const ready = await runtime.readiness();
   if (!ready.ok) {
-    runtime.recordDenial('tool', `sandbox for ${params.scopeKey} refused: ${ready.reason}`);
+    await runtime.recordDenial('tool', `sandbox for ${params.scopeKey} refused: ${ready.reason}`);
     throw new SandboxError(
       'plugin-sandbox-unavailable',
       `NemoClaw sandbox cannot be applied: ${ready.reason}`,
@@ -58,7 +58,7 @@ export async function createNemoclawSandbox(
   const requireReady = async () => {
     const current = await runtime.readiness();
     if (!current.ok) {
-      runtime.recordDenial('tool', `exec blocked: ${current.reason}`);
+      await runtime.recordDenial('tool', `exec blocked: ${current.reason}`);
       throw new SandboxError('plugin-sandbox-unavailable', `NemoClaw blocked exec: ${current.reason}`);
     }
     await runtime.egress();
@@ -97,7 +97,7 @@ export async function createNemoclawSandbox(
     async finalizeExec({ exitCode, token }) {
       if (!isExecToken(token)) return;
       removePlanFile(token.planPath);
-      runtime.recordExit(['/bin/sh', '-c', token.command], token.cwd, exitCode);
+      await runtime.recordExit(['/bin/sh', '-c', token.command], token.cwd, exitCode);
     },
 
     async runShellCommand(command: SandboxBackendCommandParams): Promise<SandboxBackendCommandResult> {

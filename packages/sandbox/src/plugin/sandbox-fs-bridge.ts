@@ -52,7 +52,7 @@ export function createSandboxFsBridge(runtime: PluginRuntime, workdir: string): 
   ): Promise<CommandOutput> => {
     const ready = await runtime.readiness();
     if (!ready.ok) {
-      runtime.recordDenial('file', `${action} blocked: ${ready.reason}`);
+      await runtime.recordDenial('file', `${action} blocked: ${ready.reason}`);
       throw new SandboxError(
         'plugin-sandbox-unavailable',
         `NemoClaw blocked ${action}: the sandbox cannot be applied (${ready.reason})`,
@@ -71,7 +71,7 @@ export function createSandboxFsBridge(runtime: PluginRuntime, workdir: string): 
     });
     if (output.code !== 0 && !(options.allowCodes ?? []).includes(output.code)) {
       const detail = output.stderr.toString('utf8').trim().split('\n').slice(-1)[0] ?? '';
-      if (deniedPattern.test(detail)) runtime.recordDenial('file', `${action}: ${detail}`);
+      if (deniedPattern.test(detail)) await runtime.recordDenial('file', `${action}: ${detail}`);
       throw new SandboxError(
         'plugin-file-operation-failed',
         `${action} failed inside the NemoClaw sandbox: ${detail === '' ? `exit ${output.code}` : detail}`,

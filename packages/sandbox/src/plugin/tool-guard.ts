@@ -49,8 +49,8 @@ export async function evaluateToolCall(
 ): Promise<BeforeToolCallResult | undefined> {
   const tool = event.toolName;
   if (guardedTools(runtime).includes(tool)) {
-    const block = (reason: string): BeforeToolCallResult => {
-      runtime.recordDenial('tool', `${tool} blocked: ${reason}`);
+    const block = async (reason: string): Promise<BeforeToolCallResult> => {
+      await runtime.recordDenial('tool', `${tool} blocked: ${reason}`);
       return { block: true, blockReason: `NemoClaw blocked ${tool}: ${reason}` };
     };
     const ready = await runtime.readiness();

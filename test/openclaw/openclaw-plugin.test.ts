@@ -1,0 +1,343 @@
+/**
+ * End to end against the real OpenClaw (openclaw@2026.9.6 on Node 24, cached by
+ * scripts/fetch-openclaw.mjs): the staged @nemoclaw/sandbox plugin is installed with
+ * `openclaw plugins install <dir> --force --accept-capabilities` into an isolated OpenClaw home, and
+ * real `openclaw agent --local` turns run against a loopback model that scripts tool calls. Every
+ * exec and file tool then runs in the kernel sandbox: a planted key stays unreadable, an unlisted
+ * host is refused by the egress proxy, a write outside the workspace fails, and the denials are in
+ * the hash-chained audit log.
+ */
+
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { verifyAuditLog } from '@nemoclaw/audit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  promptFor,
+  type ScriptedModel,
+  type ScriptedToolCall,
+  splitResults,
+  startScriptedModel,
+} from './support/scripted-model.ts';
+
+const repositoryDir = fileURLToPath(new URL('../../', import.meta.url));
+const minutes = 60_000;
+
+let nodeBinary: string;
+let openclawEntry: string;
+let root: string;
+let home: string;
+let workspace: string;
+let auditDir: string;
+let stagedPlugin: string;
+let model: ScriptedModel;
+
+interface CommandResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function isolatedEnvironment(): NodeJS.ProcessEnv {
+  return {
+    PATH: `${join(nodeBinary, '..')}:/usr/local/bin:/usr/bin:/bin`,
+    LANG: 'C.UTF-8',
+    HOME: home,
+    OPENCLAW_HOME: home,
+    OPENCLAW_STATE_DIR: join(home, '.openclaw'),
+    OPENCLAW_CONFIG_PATH: join(home, '.openclaw', 'openclaw.json'),
+    OPENCLAW_NO_AUTO_UPDATE: '1',
+    OPENCLAW_DISABLE_BONJOUR: '1',
+    OPENCLAW_SKIP_CHANNELS: '1',
+  };
+}
+
+/** Runs `openclaw ARGS` on Node 24 in the isolated home (asynchronously: the model server lives in this process). */
+function openclaw(args: readonly string[], timeoutMs = 8 * minutes): Promise<CommandResult> {
+  return new Promise((resolvePromise) => {
+    execFile(
+      nodeBinary,
+      [openclawEntry, ...args],
+      {
+        env: isolatedEnvironment(),
+        cwd: home,
+        timeout: timeoutMs,
+        maxBuffer: 64 * 1024 * 1024,
+        encoding: 'utf8',
+      },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        resolvePromise({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+let sessionCounter = 0;
+
+/** One real agent turn whose model makes `calls`; returns each tool result and the raw output. */
+async function agentTurn(
+  calls: readonly ScriptedToolCall[],
+): Promise<{ results: string[]; output: CommandResult }> {
+  sessionCounter += 1;
+  const output = await openclaw([
+    'agent',
+    '--local',
+    '--agent',
+    'main',
+    '--session-id',
+    `nemoclaw-e2e-${process.pid}-${sessionCounter}`,
+    '-m',
+    promptFor(calls),
+    '--json',
+  ]);
+  let answer = '';
+  try {
+    const parsed = JSON.parse(output.stdout) as { meta?: { finalAssistantVisibleText?: string } };
+    answer = parsed.meta?.finalAssistantVisibleText ?? '';
+  } catch {
+    answer = '';
+  }
+  if (answer === '') {
+    const match = /"finalAssistantVisibleText":\s*("(?:[^"\\]|\\.)*")/.exec(output.stdout);
+    answer = match?.[1] === undefined ? '' : (JSON.parse(match[1]) as string);
+  }
+  return { results: splitResults(answer), output };
+}
+
+async function updateConfig(change: (config: Record<string, unknown>) => void): Promise<void> {
+  const path = join(home, '.openclaw', 'openclaw.json');
+  const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  change(config);
+  await writeFile(path, `${JSON.stringify(config, null, 2)}\n`);
+}
+
+function pluginConfig(config: Record<string, unknown>): Record<string, unknown> {
+  const plugins = config.plugins as {
+    entries: Record<string, { enabled?: boolean; config?: Record<string, unknown> }>;
+  };
+  const entry = plugins.entries.nemoclaw;
+  if (entry === undefined) throw new Error('plugins.entries.nemoclaw is missing after install');
+  entry.config ??= {};
+  return entry.config;
+}
+
+beforeAll(async () => {
+  const paths = JSON.parse(
+    execFileSync(process.execPath, [join(repositoryDir, 'scripts', 'fetch-openclaw.mjs'), '--json'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: 20 * minutes,
+    }),
+  ) as { node: string; openclaw: string };
+  nodeBinary = paths.node;
+  openclawEntry = paths.openclaw;
+
+  execFileSync(
+    'flock',
+    [join(tmpdir(), 'nemoclaw-native-make.lock'), 'make', '-s', '-C', join(repositoryDir, 'native')],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const sandboxDir = join(repositoryDir, 'packages', 'sandbox');
+  if (!existsSync(join(sandboxDir, 'dist', 'plugin.js'))) {
+    execFileSync('npx', ['tsup'], {
+      cwd: sandboxDir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 10 * minutes,
+    });
+  }
+  // Outside /tmp (the default policy gives the sandbox a private /tmp) and short (Unix socket paths).
+  const cache = join(repositoryDir, 'node_modules', '.cache', 'oce2e');
+  await mkdir(cache, { recursive: true });
+  root = await mkdtemp(join(cache, 'r'));
+  home = join(root, 'h');
+  workspace = join(home, 'workspace');
+  auditDir = join(root, 'audit');
+  await mkdir(join(home, '.ssh'), { recursive: true, mode: 0o700 });
+  await mkdir(workspace, { recursive: true });
+  await writeFile(
+    join(home, '.ssh', 'id_rsa'),
+    '-----BEGIN OPENSSH PRIVATE KEY-----\nFAKE-NEMOCLAW-E2E-KEY\n',
+    { mode: 0o600 },
+  );
+  await writeFile(join(workspace, 'visible.txt'), 'in the workspace\n');
+  stagedPlugin = join(root, 'plugin');
+  execFileSync(
+    process.execPath,
+    [join(sandboxDir, 'scripts', 'stage-openclaw-plugin.mjs'), '--out', stagedPlugin],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  model = await startScriptedModel();
+}, 30 * minutes);
+
+afterAll(async () => {
+  await model?.close();
+  if (root !== undefined) await rm(root, { recursive: true, force: true });
+});
+
+describe('the NemoClaw plugin in a real OpenClaw', () => {
+  it(
+    'installs with `openclaw plugins install <dir> --force --accept-capabilities`',
+    async () => {
+      const install = await openclaw([
+        'plugins',
+        'install',
+        stagedPlugin,
+        '--force',
+        '--accept-capabilities',
+      ]);
+      expect(install.stderr + install.stdout).toContain('Installed plugin: nemoclaw');
+      expect(install.code).toBe(0);
+      expect(existsSync(join(home, '.openclaw', 'extensions', 'nemoclaw', 'dist', 'plugin.js'))).toBe(true);
+      await updateConfig((config) => {
+        config.models = {
+          mode: 'merge',
+          providers: {
+            scripted: {
+              baseUrl: model.baseUrl,
+              apiKey: 'scripted-key',
+              api: 'openai-completions',
+              models: [
+                {
+                  id: 'scripted-model',
+                  name: 'scripted',
+                  reasoning: false,
+                  input: ['text'],
+                  cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+                  contextWindow: 128000,
+                  maxTokens: 4096,
+                },
+              ],
+            },
+          },
+        };
+        config.agents = {
+          defaults: {
+            model: { primary: 'scripted/scripted-model' },
+            workspace,
+            sandbox: { mode: 'all', backend: 'nemoclaw', scope: 'session', workspaceAccess: 'rw' },
+          },
+        };
+        Object.assign(pluginConfig(config), { auditDir });
+      });
+    },
+    15 * minutes,
+  );
+
+  it(
+    '`plugins list` shows it enabled and `plugins doctor` is clean',
+    async () => {
+      const list = await openclaw(['plugins', 'list']);
+      expect(list.code).toBe(0);
+      expect(list.stdout).toMatch(/nemoclaw/i);
+      const doctor = await openclaw(['plugins', 'doctor']);
+      expect(doctor.code).toBe(0);
+      expect(doctor.stdout + doctor.stderr).toContain('checks passed');
+      expect(doctor.stdout + doctor.stderr).not.toMatch(/nemoclaw[^\n]*(failed|error)/i);
+    },
+    15 * minutes,
+  );
+
+  it(
+    'one agent turn: exec and write run in the kernel sandbox',
+    async () => {
+      const outside = join(home, 'outside.txt');
+      const { results, output } = await agentTurn([
+        { name: 'exec', arguments: { command: 'hostname; ls' } },
+        { name: 'exec', arguments: { command: `cat ${join(home, '.ssh', 'id_rsa')}; echo "exit=$?"` } },
+        {
+          name: 'exec',
+          arguments: { command: 'curl -sS -i http://unlisted.example.com/ | head -n 3; echo "exit=$?"' },
+        },
+        { name: 'write', arguments: { path: outside, content: 'written by the agent\n' } },
+        {
+          name: 'write',
+          arguments: { path: join(workspace, 'inside.txt'), content: 'written by the agent\n' },
+        },
+      ]);
+      expect(
+        results,
+        `agent output:\n${output.stdout.slice(-4000)}\n${output.stderr.slice(-4000)}`,
+      ).toHaveLength(5);
+      const [listing = '', secret = '', egress = '', writeOutside = '', writeInside = ''] = results;
+
+      // exec runs in the sandbox's UTS namespace, in the workspace.
+      expect(listing).toContain('nemoclaw');
+      expect(listing).toContain('visible.txt');
+      // The planted key is masked inside the sandbox (it is readable outside).
+      expect(secret).not.toContain('FAKE-NEMOCLAW-E2E-KEY');
+      expect(secret).toMatch(/Permission denied|No such file/);
+      expect(secret).toMatch(/exit=1/);
+      expect(await readFile(join(home, '.ssh', 'id_rsa'), 'utf8')).toContain('FAKE-NEMOCLAW-E2E-KEY');
+      // The only way out is the egress proxy, which refuses an unlisted host.
+      expect(egress).toMatch(/403/);
+      expect(egress.toLowerCase()).toContain('x-nemoclaw-deny-reason');
+      // write outside the workspace fails, inside succeeds.
+      expect(existsSync(outside)).toBe(false);
+      expect(writeOutside).toMatch(/Permission denied|denied|not allowed|outside|escapes/i);
+      expect(await readFile(join(workspace, 'inside.txt'), 'utf8')).toBe('written by the agent\n');
+      expect(writeInside).not.toMatch(/denied|failed/i);
+
+      // The denials are in the hash-chained audit log.
+      const logPath = join(auditDir, 'audit.jsonl');
+      const log = await readFile(logPath, 'utf8');
+      expect(log).toContain('unlisted.example.com');
+      const verified = await verifyAuditLog(logPath);
+      expect(verified.ok).toBe(true);
+    },
+    15 * minutes,
+  );
+
+  it(
+    'fails closed: with OpenClaw sandboxing off, exec and write are blocked by the tool guard',
+    async () => {
+      await updateConfig((config) => {
+        const agents = config.agents as { defaults: { sandbox: Record<string, unknown> } };
+        agents.defaults.sandbox = { mode: 'off' };
+      });
+      const marker = join(workspace, 'unsandboxed.txt');
+      const { results, output } = await agentTurn([
+        { name: 'exec', arguments: { command: `echo ran > ${marker}` } },
+        { name: 'write', arguments: { path: marker, content: 'x' } },
+      ]);
+      expect(results, output.stdout.slice(-3000) + output.stderr.slice(-3000)).toHaveLength(2);
+      for (const result of results) expect(result).toContain('NemoClaw blocked');
+      expect(results[0]).toContain('not set to run tools in the NemoClaw sandbox');
+      expect(existsSync(marker)).toBe(false);
+    },
+    15 * minutes,
+  );
+
+  it(
+    'fails closed: with the launcher missing, the turn is refused before any tool runs',
+    async () => {
+      await updateConfig((config) => {
+        const agents = config.agents as { defaults: { sandbox: Record<string, unknown> } };
+        agents.defaults.sandbox = {
+          mode: 'all',
+          backend: 'nemoclaw',
+          scope: 'session',
+          workspaceAccess: 'rw',
+        };
+        Object.assign(pluginConfig(config), { launcherPath: join(root, 'no-such-launcher') });
+      });
+      const marker = join(workspace, 'no-launcher.txt');
+      const { results, output } = await agentTurn([
+        { name: 'exec', arguments: { command: `echo ran > ${marker}` } },
+      ]);
+      expect(existsSync(marker)).toBe(false);
+      const text = `${results.join('\n')}\n${output.stdout}\n${output.stderr}`;
+      expect(text).toMatch(/NemoClaw (sandbox cannot be applied|blocked)/);
+      expect(text).toContain('no-such-launcher');
+    },
+    15 * minutes,
+  );
+});
