@@ -1,4 +1,5 @@
 import RE2 from 're2';
+import { PrivacyRouterError } from '../privacy-router-error.js';
 
 /** A compiled linear-time (RE2) regular expression, always global and Unicode-aware. */
 export type LinearRegex = InstanceType<typeof RE2>;
@@ -15,13 +16,21 @@ export interface RegexMatch {
 
 /**
  * Compiles `pattern` with RE2 (linear time: no input can make it backtrack catastrophically).
- * Throws the RE2 syntax error for patterns RE2 cannot run (back-references, look-around); the
+ * Throws {@link PrivacyRouterError} `PATTERN_UNSUPPORTED` for patterns RE2 cannot run (back-references, look-around); the
  * engine compiles every built-in pattern once at load time, so such a pattern fails the build
  * and the tests, never a request.
  */
 export function compileLinear(pattern: string, flags = ''): LinearRegex {
   const unique = new Set(`${flags}gu`);
-  return new RE2(pattern, [...unique].join(''));
+  try {
+    return new RE2(pattern, [...unique].join(''));
+  } catch (error) {
+    throw new PrivacyRouterError(
+      'PATTERN_UNSUPPORTED',
+      `pattern ${JSON.stringify(pattern.slice(0, 80))} cannot run in RE2 (linear time): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
 }
 
 /**
