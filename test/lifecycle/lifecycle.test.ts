@@ -5,6 +5,7 @@
  */
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { verifyAuditLog } from '@nemoclaw/audit';
 import {
   inspectSandbox,
   isSameProcess,
@@ -16,6 +17,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFreshLauncher } from '../../packages/native/test-support/fresh-launcher.ts';
 import {
+  auditEvents,
   cli,
   json,
   type LifecycleHarness,
@@ -176,6 +178,11 @@ describe('nemoclaw sandbox', () => {
     await startSandbox(harness, 'victim', policy, sleeper);
     expect(inspectSandbox(harness.home, 'victim')?.status).toBe('running');
     await stopSandbox(harness.home, 'victim');
+    // The second run continued the first run's audit chain (the killed run's records included).
+    const log = sandboxPaths(harness.home, 'victim').auditLog;
+    expect(await verifyAuditLog(log)).toMatchObject({ ok: true });
+    const loads = auditEvents(log).filter((event) => event.class_uid === 5019);
+    expect(loads).toHaveLength(2);
   });
 
   it('a pid reused by an unrelated process does not make a dead sandbox look alive', async () => {

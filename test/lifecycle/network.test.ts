@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { verifyAuditLog } from '@nemoclaw/audit';
 import { inspectSandbox, sandboxPaths, stopSandbox } from '@nemoclaw/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OcsfSchema, validateOcsfEvent } from '../../packages/audit/src/testing/ocsf-schema.ts';
+import { ocsfSchemaDirectory } from '../../packages/audit/src/testing/schema-location.ts';
 import {
   auditEvents,
   type LifecycleHarness,
@@ -94,5 +96,11 @@ describe('a named sandbox reaches the network only through its proxy', () => {
     expect(allowed.length).toBeGreaterThanOrEqual(1);
     const activities = events.filter((event) => event.class_uid === 1007).map((event) => event.activity_id);
     expect(activities).toEqual([1, 2]);
+  });
+  it('every event the supervisor wrote validates against the OCSF schema', async () => {
+    const schema = new OcsfSchema(ocsfSchemaDirectory);
+    const events = auditEvents(sandboxPaths(harness.home, 'net').auditLog);
+    expect(new Set(events.map((event) => event.class_uid))).toEqual(new Set([5019, 1007, 4001, 4002]));
+    for (const event of events) expect(validateOcsfEvent(schema, event), String(event.class_uid)).toEqual([]);
   });
 });
