@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { DialCancellation } from './dial-upstream.js';
 import { formatAuthority, parseAuthority, printable } from './host-name.js';
 import { decidePolicy } from './policy-decision.js';
 import { type ProxyContext, refusal, refuseTunnel, sameAuthority, verdictFields } from './proxy-context.js';
@@ -64,11 +65,18 @@ export async function handleConnect(
       context.tunnels.release();
     }
   };
-  const aborter = new AbortController();
-  const onEarlyClose = () => aborter.abort();
+  // A client that closes or half-closes (EOF; the listener allows half-open sockets) before the
+  // tunnel exists has gone away: cancel the dial and give the tunnel slot back at once.
+  const aborter = new DialCancellation();
+  const onEarlyClose = () => {
+    aborter.cancel();
+    socket.destroy();
+  };
   socket.once('close', onEarlyClose);
-  const upstream = await context.connectUpstream(host, kind, port, verdict, aborter.signal);
+  socket.once('end', onEarlyClose);
+  const upstream = await context.connectUpstream(host, kind, port, verdict, aborter);
   socket.removeListener('close', onEarlyClose);
+  socket.removeListener('end', onEarlyClose);
   if (!upstream.ok) {
     release();
     context.emit({ ...base, ...refusal(upstream.reason, verdict.ruleId), status: upstream.status });

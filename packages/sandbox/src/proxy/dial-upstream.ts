@@ -1,6 +1,35 @@
 import { connect, type Socket } from 'node:net';
 import type { AddressClassification } from './address-classification.js';
 
+/**
+ * A one-shot cancellation for a dial (the client went away). Lighter than an AbortController,
+ * which costs measurably per tunnel; one listener at a time is all a sequential dial needs.
+ */
+export class DialCancellation {
+  private cancelled = false;
+  private listener: (() => void) | null = null;
+
+  /** Whether {@link DialCancellation.cancel} was called. */
+  get aborted(): boolean {
+    return this.cancelled;
+  }
+
+  /** Cancels the dial in progress (and any later one). */
+  cancel(): void {
+    if (!this.cancelled) {
+      this.cancelled = true;
+      const listener = this.listener;
+      this.listener = null;
+      listener?.();
+    }
+  }
+
+  /** Sets the listener called on cancellation (replacing any previous one); null clears it. */
+  onCancel(listener: (() => void) | null): void {
+    this.listener = listener;
+  }
+}
+
 /** Outcome of dialling an upstream. */
 export type DialResult =
   | { readonly ok: true; readonly socket: Socket; readonly address: string }
@@ -11,13 +40,13 @@ export type DialResult =
  * one overall `timeoutMilliseconds` budget. Only these exact addresses are dialled: no name is
  * resolved again (no DNS rebinding window).
  *
- * @param abort - aborts the attempt (the client went away)
+ * @param abort - cancels the attempt (the client went away)
  */
 export async function dialUpstream(
   addresses: readonly AddressClassification[],
   port: number,
   timeoutMilliseconds: number,
-  abort: AbortSignal,
+  abort: DialCancellation,
 ): Promise<DialResult> {
   const deadline = performance.now() + timeoutMilliseconds;
   let lastReason = 'no address';
@@ -30,7 +59,7 @@ export async function dialUpstream(
       const socket = connect({ host: candidate.dialAddress, port, family: candidate.family, noDelay: true });
       const finish = (result: DialResult) => {
         clearTimeout(timer);
-        abort.removeEventListener('abort', onAbort);
+        abort.onCancel(null);
         socket.removeListener('error', onError);
         socket.removeListener('connect', onConnect);
         resolve(result);
@@ -50,7 +79,7 @@ export async function dialUpstream(
       }, remaining);
       socket.once('connect', onConnect);
       socket.once('error', onError);
-      abort.addEventListener('abort', onAbort, { once: true });
+      abort.onCancel(onAbort);
     });
     if (outcome.ok) {
       return outcome;

@@ -86,6 +86,27 @@ describe('limits', () => {
     }
   });
 
+  it('cancels a hanging upstream dial when the client goes away (the tunnel slot comes back)', async () => {
+    const unresponsive = await startUnresponsiveListener();
+    try {
+      // Without cancellation the slot would only come back after the 60 s connect timeout.
+      const started = await startProxy({ connectTimeoutMs: 60_000, maxTunnels: 1 }, [
+        unresponsive.port,
+        echo.port,
+      ]);
+      const hanging = await connectToProxy(started);
+      hanging.write(`CONNECT 127.0.0.1:${unresponsive.port} HTTP/1.1\r\n\r\n`);
+      await vi.waitFor(() => expect(started.activeTunnels).toBe(1));
+      hanging.destroy();
+      await vi.waitFor(() => expect(started.activeTunnels).toBe(0), { timeout: 20_000 });
+      const reply = await openTunnel(started, `127.0.0.1:${echo.port}`);
+      expect(reply.status).toBe(200);
+      reply.socket.destroy();
+    } finally {
+      unresponsive.close();
+    }
+  });
+
   it('closes a tunnel that stays idle longer than idleTimeoutMs', async () => {
     const started = await startProxy({ idleTimeoutMs: 250 });
     const reply = await openTunnel(started, `127.0.0.1:${echo.port}`);

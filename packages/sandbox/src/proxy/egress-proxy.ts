@@ -6,7 +6,7 @@ import { OwnAddresses } from './address-classification.js';
 import { type CompiledPolicies, compilePolicies } from './compiled-policy.js';
 import { handleConnect } from './connect-handler.js';
 import { rawErrorResponse } from './deny-response.js';
-import { dialUpstream } from './dial-upstream.js';
+import { type DialCancellation, dialUpstream } from './dial-upstream.js';
 import type {
   EgressDecision,
   EgressProxy,
@@ -230,7 +230,7 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
     kind: HostKind,
     port: number,
     verdict: PolicyVerdict,
-    signal: AbortSignal,
+    signal: DialCancellation,
   ): Promise<UpstreamConnection> {
     const ranges = verdict.grantingEndpoints.flatMap((endpoint) => endpoint.allowedRanges);
     const addresses = await resolveUpstream(host, kind, ranges, resolver, ownAddresses.current());

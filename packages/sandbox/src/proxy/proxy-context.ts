@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { CompiledPolicies } from './compiled-policy.js';
 import { rawErrorResponse } from './deny-response.js';
+import type { DialCancellation } from './dial-upstream.js';
 import type { EgressDecision, EgressProxyLimits } from './egress-proxy-types.js';
 import type { HostKind, parseAuthority } from './host-name.js';
 import type { PeerIdentity } from './peer-preamble.js';
@@ -45,7 +46,7 @@ export interface ProxyContext {
     kind: HostKind,
     port: number,
     verdict: PolicyVerdict,
-    signal: AbortSignal,
+    signal: DialCancellation,
   ): Promise<UpstreamConnection>;
 }
 

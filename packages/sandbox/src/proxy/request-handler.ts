@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { sendErrorResponse } from './deny-response.js';
+import { DialCancellation } from './dial-upstream.js';
 import { headersWithoutHopByHop, safeDecode } from './hop-by-hop-headers.js';
 import { formatAuthority, normalizeHost, parseAuthority, printable } from './host-name.js';
 import { decidePolicy, type HttpRequestFacts } from './policy-decision.js';
@@ -103,16 +104,10 @@ export async function handleRequest(
     sendErrorResponse(response, 403, reason, false);
     return;
   }
-  const aborter = new AbortController();
-  const onEarlyClose = () => aborter.abort();
+  const aborter = new DialCancellation();
+  const onEarlyClose = () => aborter.cancel();
   socket.once('close', onEarlyClose);
-  const upstream = await context.connectUpstream(
-    host.value.host,
-    host.value.kind,
-    port,
-    verdict,
-    aborter.signal,
-  );
+  const upstream = await context.connectUpstream(host.value.host, host.value.kind, port, verdict, aborter);
   socket.removeListener('close', onEarlyClose);
   if (!upstream.ok) {
     context.emit({ ...base, ...refusal(upstream.reason, verdict.ruleId), status: upstream.status });
