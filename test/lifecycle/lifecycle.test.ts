@@ -217,7 +217,7 @@ describe('nemoclaw sandbox', () => {
     },
   );
 
-  // Join mode (native/PLAN.md) lands in the launcher separately; until then this test is skipped.
+  // Needs the launcher's join mode (native/PLAN.md); skipped only with an older launcher.
   it.skipIf(!launcherSupportsJoin(buildFreshLauncher()))(
     'exec runs a command inside the running sandbox (same namespaces, same Landlock)',
     async () => {
@@ -233,6 +233,24 @@ describe('nemoclaw sandbox', () => {
       expect(inside).toMatchObject({ code: 0, stdout: 'marker\n' });
       const hostname = await cli(harness, ['sandbox', 'exec', 'joined', '--', '/bin/hostname']);
       expect(hostname.stdout).toBe('joined\n');
+      // The joined process gets the proxy variables and reaches the sandbox's proxy through the bridge.
+      const { execInSandbox } = await import('@nemoclaw/sandbox');
+      const child = execInSandbox(
+        harness.home,
+        'joined',
+        ['/usr/bin/curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', 'http://unlisted.example/'],
+        {
+          stdio: 'pipe',
+          launcherPath: harness.launcherPath,
+          env: { PATH: '/usr/bin:/bin', HOME: harness.workdir },
+        },
+      );
+      let status = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        status += chunk.toString();
+      });
+      await new Promise((resolve) => child.once('close', resolve));
+      expect(status).toBe('403');
       // Landlock applies: the policy grants no write outside the workdir and /dev/null.
       const write = await cli(harness, [
         'sandbox',
