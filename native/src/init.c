@@ -21,6 +21,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -126,17 +127,189 @@ static void bind_read_only(const char *path)
 	close(target);
 }
 
+/* Decodes the octal escapes (\040 etc.) of a /proc/self/mountinfo field in place. */
+static void unescape_mountinfo(char *field)
+{
+	char *out = field;
+	for (char *in = field; *in; in++) {
+		if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' && in[2] <= '7' && in[3] >= '0' && in[3] <= '7') {
+			*out++ = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 + (in[3] - '0'));
+			in += 3;
+		} else {
+			*out++ = *in;
+		}
+	}
+	*out = '\0';
+}
+
+/* The flags a bind remount must keep (the kernel refuses to clear locked ones). */
+static unsigned long kept_flags(const char *path)
+{
+	struct statvfs status;
+	unsigned long flags = 0;
+	if (statvfs(path, &status) < 0)
+		return 0;
+	if (status.f_flag & ST_NOSUID)
+		flags |= MS_NOSUID;
+	if (status.f_flag & ST_NODEV)
+		flags |= MS_NODEV;
+	if (status.f_flag & ST_NOEXEC)
+		flags |= MS_NOEXEC;
+	if (status.f_flag & ST_NOATIME)
+		flags |= MS_NOATIME;
+	if (status.f_flag & ST_NODIRATIME)
+		flags |= MS_NODIRATIME;
+	if (status.f_flag & ST_RELATIME)
+		flags |= MS_RELATIME;
+	if (status.f_flag & ST_RDONLY)
+		flags |= MS_RDONLY;
+	return flags;
+}
+
+/* Kernels before 5.12 (no mount_setattr): every mount of the namespace remounted read-only, one
+ * by one, as listed in /proc/self/mountinfo (parents before children). Mount points the caller
+ * cannot reach are left alone: the command (same uid, no capabilities) cannot reach them either. */
+static void read_only_tree_classic(void)
+{
+	FILE *mountinfo = fopen("/proc/self/mountinfo", "re");
+	if (!mountinfo)
+		fail(EXIT_MOUNT, "mount", "read_only_root: /proc/self/mountinfo: %s", strerror(errno));
+	char *line = NULL;
+	size_t size = 0;
+	while (getline(&line, &size, mountinfo) > 0) {
+		/* id parent major:minor root mount-point options ... */
+		char *fields[5] = {NULL};
+		char *cursor = line;
+		for (int index = 0; index < 5 && cursor; index++)
+			fields[index] = strsep(&cursor, " ");
+		if (!fields[4])
+			continue;
+		unescape_mountinfo(fields[4]);
+		unsigned long flags = kept_flags(fields[4]);
+		if (mount(NULL, fields[4], NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, NULL) < 0 && errno != EACCES &&
+		    errno != ENOENT)
+			fail(EXIT_MOUNT, "mount", "read_only_root: remounting %s read-only: %s", fields[4], strerror(errno));
+	}
+	free(line);
+	fclose(mountinfo);
+}
+
+/* Binds a path onto itself with extra mount flags (classic API), keeping the flags it has. */
+static int rebind_classic(const char *path, unsigned long add, unsigned long remove)
+{
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -errno;
+	unsigned long flags = (kept_flags(path) | add) & ~remove;
+	if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+/* read_only_root: the whole tree read-only (as `bwrap --ro-bind / /`), then the writable paths
+ * bound back as they were. The writable paths are cloned (with their submounts) *before* the tree
+ * turns read-only, so each keeps its original flags, and attached afterwards. */
+static void read_only_root(const struct plan *plan)
+{
+	size_t count = plan->fs.writable_count;
+	int *targets = calloc(count + 1, sizeof *targets);
+	int *clones = calloc(count + 1, sizeof *clones);
+	if (!targets || !clones)
+		fail(EXIT_MOUNT, "mount", "read_only_root: out of memory");
+	bool classic = false;
+	for (size_t index = 0; index < count; index++) {
+		const char *path = plan->fs.writable[index];
+		clones[index] = -1;
+		targets[index] = open(path, O_PATH | O_CLOEXEC);
+		if (targets[index] < 0) {
+			if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
+				continue; /* nothing there: nothing to give back */
+			fail(EXIT_MOUNT, "mount", "writable %s: %s", path, strerror(errno));
+		}
+		if (classic)
+			continue;
+		clones[index] = (int)syscall(SYS_open_tree, targets[index], "", OPEN_TREE_CLONE | AT_RECURSIVE | AT_EMPTY_PATH | O_CLOEXEC);
+		if (clones[index] < 0) {
+			if (errno != ENOSYS)
+				fail(EXIT_MOUNT, "mount", "writable %s: open_tree: %s", path, strerror(errno));
+			classic = true;
+		}
+	}
+	struct nc_mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	if (!classic && syscall(SYS_mount_setattr, AT_FDCWD, "/", AT_RECURSIVE, &attr, sizeof attr) < 0) {
+		if (errno != ENOSYS)
+			fail(EXIT_MOUNT, "mount", "read_only_root: mount_setattr /: %s", strerror(errno));
+		classic = true;
+	}
+	if (classic)
+		read_only_tree_classic();
+	for (size_t index = 0; index < count; index++) {
+		if (targets[index] < 0)
+			continue;
+		const char *path = plan->fs.writable[index];
+		if (!classic) {
+			if (syscall(SYS_move_mount, clones[index], "", targets[index], "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+				fail(EXIT_MOUNT, "mount", "writable %s: move_mount: %s", path, strerror(errno));
+			close(clones[index]);
+		} else {
+			char through[64];
+			snprintf(through, sizeof through, "/proc/self/fd/%d", targets[index]);
+			int result = rebind_classic(through, 0, MS_RDONLY);
+			if (result < 0)
+				fail(EXIT_MOUNT, "mount", "writable %s: %s", path, strerror(-result));
+		}
+		close(targets[index]);
+	}
+	free(targets);
+	free(clones);
+}
+
+/* no_exec: the path re-bound onto itself (with its submounts) noexec, nosuid, nodev: execve,
+ * the dynamic loader (`ld.so ./payload`) and mmap(PROT_EXEC) of its files all fail. */
+static void bind_no_exec(const char *path)
+{
+	int target = open(path, O_PATH | O_CLOEXEC);
+	if (target < 0) {
+		if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
+			return;
+		fail(EXIT_MOUNT, "mount", "no_exec %s: %s", path, strerror(errno));
+	}
+	int result = 0;
+	int tree = (int)syscall(SYS_open_tree, target, "", OPEN_TREE_CLONE | AT_RECURSIVE | AT_EMPTY_PATH | O_CLOEXEC);
+	if (tree >= 0) {
+		struct nc_mount_attr attr = {.attr_set = MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+		if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0 ||
+		    syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			result = -errno;
+		close(tree);
+	} else {
+		result = -errno;
+	}
+	if (result == -ENOSYS) {
+		char through[64];
+		snprintf(through, sizeof through, "/proc/self/fd/%d", target);
+		result = rebind_classic(through, MS_NOEXEC | MS_NOSUID | MS_NODEV, 0);
+	}
+	if (result < 0)
+		fail(EXIT_MOUNT, "mount", "no_exec %s: %s", path, strerror(-result));
+	close(target);
+}
+
 static void setup_mounts(const struct plan *plan)
 {
 	if (!plan->ns.mount)
 		return;
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		fail(EXIT_MOUNT, "mount", "making / private: %s", strerror(errno));
+	/* Read-only first: everything mounted afterwards (proc, /tmp, the binds) keeps its own flags. */
+	if (plan->fs.read_only_root)
+		read_only_root(plan);
 	if (plan->fs.proc && mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		fail(EXIT_MOUNT, "mount", "proc on /proc: %s%s", strerror(errno),
 		     errno == EPERM ? " (a container that masks parts of /proc forbids a new procfs; run on the host or set filesystem.proc false)" : "");
 	if (plan->fs.private_tmp && mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
 		fail(EXIT_MOUNT, "mount", "tmpfs on /tmp: %s", strerror(errno));
+	for (size_t index = 0; index < plan->fs.no_exec_count; index++)
+		bind_no_exec(plan->fs.no_exec[index]);
 	for (size_t index = 0; index < plan->fs.read_only_bind_count; index++)
 		bind_read_only(plan->fs.read_only_binds[index]);
 	for (size_t index = 0; index < plan->fs.deny_count; index++)

@@ -135,14 +135,15 @@ size_t landlock_missing(const struct plan *plan, int abi, char lines[][256])
 		if (plan->landlock.paths[index].access & ACCESS_IOCTL_DEV)
 			ioctl_rules = true;
 	needed[count++] = &feature_fs;
-	needed[count++] = &feature_truncate;
-	if (plan->landlock.has_net)
+	if (plan->landlock.required_truncate)
+		needed[count++] = &feature_truncate;
+	if (plan->landlock.has_net && plan->landlock.required_net)
 		needed[count++] = &feature_tcp;
 	if (ioctl_rules)
 		needed[count++] = &feature_ioctl;
-	if (plan->landlock.scope_signal)
+	if (plan->landlock.scope_signal && plan->landlock.required_scope)
 		needed[count++] = &feature_signal;
-	if (plan->landlock.scope_abstract_unix)
+	if (plan->landlock.scope_abstract_unix && plan->landlock.required_scope)
 		needed[count++] = &feature_abstract;
 
 	size_t missing = 0;

@@ -5,6 +5,7 @@
  * filter, creates the namespaces, forks PID 1 of the new PID namespace, and then waits: it
  * forwards signals, enforces wall_seconds, relays the pty, and exits with the command's status. */
 #define _GNU_SOURCE
+#include "cgroup.h"
 #include "filter.h"
 #include "landlock.h"
 #include "sandbox.h"
@@ -74,6 +75,14 @@ static char *read_plan(int fd, size_t *length)
 	return text;
 }
 
+static void restore_terminal(void);
+/* Every failing exit of the launcher: the terminal back as it was, the pids cgroup removed. */
+static void launcher_failing_exit(void)
+{
+	restore_terminal();
+	pids_cgroup_remove();
+}
+
 static void restore_terminal(void)
 {
 	if (terminal_saved)
@@ -101,7 +110,7 @@ static void open_pty(struct launch *launch, int *master)
 		if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0) {
 			terminal_saved = true;
 			atexit(restore_terminal);
-			before_failing_exit = restore_terminal;
+			before_failing_exit = launcher_failing_exit;
 		}
 	}
 }
@@ -501,11 +510,29 @@ int main(int argc, char **argv)
 		return code;
 	}
 
+	/* rlimits.nproc for a root caller: a pids cgroup (cgroup.c), created before any namespace. */
+	bool cgroup = false;
+	if (geteuid() == 0) {
+		for (size_t index = 0; index < plan->rlimit_count; index++) {
+			if (plan->rlimits[index].resource != RLIMIT_NPROC || plan->rlimits[index].value == RLIM_INFINITY)
+				continue;
+			char reason[512];
+			if (before_failing_exit == NULL)
+				before_failing_exit = launcher_failing_exit;
+			if (pids_cgroup_create((long long)plan->rlimits[index].value + 1, reason, sizeof reason) == 0)
+				cgroup = true;
+			else if (plan->landlock.hard_requirement)
+				fail(EXIT_SETUP, "cgroup", "rlimits.nproc cannot be enforced for a root caller (the kernel exempts root from RLIMIT_NPROC) without a pids cgroup: %s", reason);
+			else
+				report("best_effort", "rlimits.nproc is not enforced for a root caller (no pids cgroup: %s)", reason);
+		}
+	}
+
 	/* 3. Namespaces. */
 	create_namespaces(plan);
 
-	int alive[2];
-	if (pipe2(alive, O_CLOEXEC) < 0)
+	int alive[2], ready[2] = {-1, -1};
+	if (pipe2(alive, O_CLOEXEC) < 0 || (cgroup && pipe2(ready, O_CLOEXEC) < 0))
 		fail(EXIT_SETUP, "fork", "pipe: %s", strerror(errno));
 	fflush(NULL);
 	pid_t init = fork();
@@ -516,13 +543,34 @@ int main(int argc, char **argv)
 		close(alive[1]);
 		if (master >= 0)
 			close(master);
+		if (cgroup) {
+			/* Nothing happens before the launcher has moved us into the pids cgroup. */
+			char go;
+			close(ready[1]);
+			if (read(ready[0], &go, 1) != 1)
+				_exit(EXIT_SETUP);
+			close(ready[0]);
+		}
 		launch.parent_alive = alive[0];
 		run_init(&launch);
 	}
 	close(alive[0]);
+	if (cgroup) {
+		close(ready[0]);
+		int result = pids_cgroup_add(init);
+		if (result < 0) {
+			kill(init, SIGKILL);
+			waitpid(init, NULL, 0);
+			fail(EXIT_SETUP, "cgroup", "moving the sandbox into its pids cgroup: %s", strerror(-result));
+		}
+		if (write(ready[1], "1", 1) != 1)
+			fail(EXIT_SETUP, "cgroup", "starting the sandbox: %s", strerror(errno));
+		close(ready[1]);
+	}
 	if (launch.pty_slave >= 0)
 		close(launch.pty_slave);
 	int code = supervise(plan, init, master);
 	restore_terminal();
+	pids_cgroup_remove();
 	return code;
 }

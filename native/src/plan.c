@@ -207,7 +207,7 @@ static void parse_namespaces(const json_t *namespaces, struct plan *plan)
 
 static void parse_filesystem(const json_t *filesystem, struct plan *plan)
 {
-	static const char *const keys[] = {"proc", "private_tmp", "deny", "read_only_binds", NULL};
+	static const char *const keys[] = {"proc", "private_tmp", "deny", "read_only_binds", "read_only_root", "writable", "no_exec", NULL};
 	need_object(filesystem, "filesystem");
 	only_keys(filesystem, "filesystem", keys);
 	plan->fs.proc = get_bool(filesystem, "proc", "filesystem", true);
@@ -218,6 +218,13 @@ static void parse_filesystem(const json_t *filesystem, struct plan *plan)
 	json_t *binds = json_object_get(filesystem, "read_only_binds");
 	if (binds)
 		plan->fs.read_only_binds = path_list(binds, "filesystem.read_only_binds", &plan->fs.read_only_bind_count);
+	plan->fs.read_only_root = get_bool(filesystem, "read_only_root", "filesystem", false);
+	json_t *writable = json_object_get(filesystem, "writable");
+	if (writable)
+		plan->fs.writable = path_list(writable, "filesystem.writable", &plan->fs.writable_count);
+	json_t *no_exec = json_object_get(filesystem, "no_exec");
+	if (no_exec)
+		plan->fs.no_exec = path_list(no_exec, "filesystem.no_exec", &plan->fs.no_exec_count);
 }
 
 static unsigned access_bit(const char *name, const char *where)
@@ -240,7 +247,8 @@ static unsigned access_bit(const char *name, const char *where)
 
 static void parse_landlock(const json_t *landlock, struct plan *plan)
 {
-	static const char *const keys[] = {"compatibility", "paths", "net", "scope", "log", NULL};
+	static const char *const keys[] = {"compatibility", "paths", "net", "scope", "log", "required", NULL};
+	static const char *const required_keys[] = {"truncate", "net", "scope", NULL};
 	static const char *const path_keys[] = {"path", "access", NULL};
 	static const char *const net_keys[] = {"connect_tcp", "bind_tcp", NULL};
 	static const char *const scope_keys[] = {"signal", "abstract_unix_socket", NULL};
@@ -307,6 +315,15 @@ static void parse_landlock(const json_t *landlock, struct plan *plan)
 		plan->landlock.scope_abstract_unix = get_bool(scope, "abstract_unix_socket", "landlock.scope", false);
 	}
 	plan->landlock.log = get_bool(landlock, "log", "landlock", false);
+	plan->landlock.required_truncate = plan->landlock.required_net = plan->landlock.required_scope = true;
+	json_t *required = json_object_get(landlock, "required");
+	if (required && !json_is_null(required)) {
+		need_object(required, "landlock.required");
+		only_keys(required, "landlock.required", required_keys);
+		plan->landlock.required_truncate = get_bool(required, "truncate", "landlock.required", true);
+		plan->landlock.required_net = get_bool(required, "net", "landlock.required", true);
+		plan->landlock.required_scope = get_bool(required, "scope", "landlock.required", true);
+	}
 }
 
 static void parse_rlimits(const json_t *rlimits, struct plan *plan)
@@ -511,8 +528,9 @@ int plan_parse(const char *text, size_t length, int plan_fd, struct plan *plan, 
 	json_t *filesystem = json_object_get(root, "filesystem");
 	if (filesystem)
 		parse_filesystem(filesystem, plan);
-	if (!plan->ns.mount && (plan->fs.proc || plan->fs.private_tmp || plan->fs.deny_count || plan->fs.read_only_bind_count))
-		bad("filesystem.proc, private_tmp, deny and read_only_binds need namespaces.mount");
+	if (!plan->ns.mount && (plan->fs.proc || plan->fs.private_tmp || plan->fs.deny_count || plan->fs.read_only_bind_count ||
+				plan->fs.read_only_root || plan->fs.writable_count || plan->fs.no_exec_count))
+		bad("filesystem.proc, private_tmp, deny, read_only_binds, read_only_root, writable and no_exec need namespaces.mount");
 
 	json_t *landlock = json_object_get(root, "landlock");
 	if (!landlock)

@@ -43,6 +43,11 @@ struct plan {
 		size_t deny_count;
 		char **read_only_binds;
 		size_t read_only_bind_count;
+		bool read_only_root;   /* the whole tree read-only, then `writable` bound back */
+		char **writable;
+		size_t writable_count;
+		char **no_exec;        /* re-bound noexec (mmap PROT_EXEC and ld.so refused too) */
+		size_t no_exec_count;
 	} fs;
 	struct {
 		bool hard_requirement;
@@ -55,6 +60,8 @@ struct plan {
 		size_t bind_count;
 		bool scope_signal, scope_abstract_unix;
 		bool log;
+		/* which protections hard_requirement insists on (the namespaces may cover them) */
+		bool required_truncate, required_net, required_scope;
 	} landlock;
 	struct plan_rlimit rlimits[PLAN_MAX_RLIMITS];
 	size_t rlimit_count;

@@ -348,8 +348,9 @@ describe('buildPlan: limits, seccomp, network, flags', () => {
 });
 
 describe('landlockAbiRequiredBy', () => {
-  it('needs ABI 6 for the scoping every plan asks for, 4 without it, 5 for device ioctl rights', () => {
-    const base = plan({}).plan;
+  it('needs ABI 6 for scoping, 4 for TCP rules, 5 for device ioctl rights when the plan requires them', () => {
+    const { required: _required, ...legacyLandlock } = plan({}).plan.landlock;
+    const base = { ...plan({}).plan, landlock: legacyLandlock };
     expect(landlockAbiRequiredBy(base)).toBe(6);
     const unscoped = {
       ...base,
@@ -364,5 +365,28 @@ describe('landlockAbiRequiredBy', () => {
       },
     };
     expect(landlockAbiRequiredBy(ioctl)).toBe(5);
+  });
+
+  it('built plans leave scoping and TCP rules to the namespaces, and truncate to the read-only root', () => {
+    const built = plan({}).plan;
+    expect(built.landlock.required).toEqual({ truncate: false, net: false, scope: false });
+    expect(built.landlock.scope).toEqual({ signal: true, abstract_unix_socket: true });
+    expect(landlockAbiRequiredBy(built)).toBe(1);
+  });
+});
+
+describe('read-only root', () => {
+  it('binds back only the writable directories and files, and mounts no_execute paths noexec', () => {
+    const built = plan({
+      filesystem_policy: {
+        include_workdir: true,
+        read_write: ['/tmp', join(root, 'usr')],
+        no_execute: ['/tmp'],
+        private_tmp: true,
+      },
+    }).plan;
+    expect(built.filesystem.read_only_root).toBe(true);
+    expect(built.filesystem.writable).toEqual([join(root, 'usr'), workdir]);
+    expect(built.filesystem.no_exec).toEqual(['/tmp']);
   });
 });

@@ -213,6 +213,17 @@ export function buildPlan(policy: SandboxPolicy, options: BuildPlanOptions): Bui
     }
   }
 
+  // The mount namespace makes everything read-only but the paths granted write (Landlock has no
+  // rights for chmod, chown, utimes, setxattr): directories and regular files only (device nodes
+  // stay writable on a read-only mount), not what the private /tmp or the fresh /proc replace.
+  const writable = paths
+    .filter((rule) => rule.access.includes('write'))
+    .map((rule) => rule.path)
+    .filter((path) => !(privateTmp && isWithin(path, '/tmp')) && !isWithin(path, '/proc'))
+    .filter((path) => {
+      const kind = inspect(path);
+      return kind === 'directory' || kind === 'file';
+    });
   const limits = policy.process?.limits ?? {};
   const rlimits: Record<string, number> = { core: 0 };
   for (const [key, name] of rlimitKeys) {
@@ -232,6 +243,9 @@ export function buildPlan(policy: SandboxPolicy, options: BuildPlanOptions): Bui
       private_tmp: privateTmp,
       deny,
       read_only_binds: unique(readOnlyBinds).filter((path) => !deny.some((denied) => isWithin(path, denied))),
+      read_only_root: true,
+      writable,
+      no_exec: noExecute,
     },
     landlock: {
       compatibility: policy.landlock?.compatibility ?? 'hard_requirement',
@@ -239,6 +253,12 @@ export function buildPlan(policy: SandboxPolicy, options: BuildPlanOptions): Bui
       net: { connect_tcp: bridge === null ? [] : [bridgePort(bridge)], bind_tcp: [] },
       scope: { signal: true, abstract_unix_socket: true },
       log: true,
+      // The PID and network namespaces confine signals and abstract sockets, and the network
+      // namespace (empty but for the bridge) TCP: Landlock's scoping and port rules are added where the kernel has
+      // them, but do not stop the sandbox from starting on an older kernel.
+      // Truncate control too: with the read-only root, every writable mount the command reaches
+      // is a path Landlock grants write beneath (truncate included), or the fresh /tmp and /proc.
+      required: { truncate: false, net: false, scope: false },
     },
     rlimits,
     wall_seconds: limits.wall_seconds ?? 0,
@@ -330,14 +350,19 @@ function inspectPathOnDisk(path: string): PathKind {
 
 /**
  * The lowest Landlock ABI that enforces everything `plan` asks of Landlock, as the launcher
- * decides under `hard_requirement`: filesystem rules with truncate control (3), TCP port rules
- * (4; every plan restricts TCP), device ioctl rights (5), signal and abstract-socket scoping (6).
- * Audit logging (7) is never required.
+ * decides under `hard_requirement`: filesystem rules (1), truncate control (3) unless
+ * `required.truncate` is false, TCP port rules (4) unless `required.net` is false, device ioctl
+ * rights (5), signal and abstract-socket scoping (6) unless `required.scope` is false. Audit
+ * logging (7) is never required.
  */
 export function landlockAbiRequiredBy(plan: LaunchPlan): number {
-  // Filesystem rules (1) with truncate control (3), and TCP port rules (4): every plan has landlock.net.
-  let abi = 4;
+  const required = plan.landlock.required ?? { truncate: true, net: true, scope: true };
+  let abi = 1;
+  if (required.truncate) abi = 3;
+  if (required.net) abi = Math.max(abi, 4);
   if (plan.landlock.paths.some((rule) => rule.access.includes('ioctl_dev'))) abi = Math.max(abi, 5);
-  if (plan.landlock.scope.signal || plan.landlock.scope.abstract_unix_socket) abi = Math.max(abi, 6);
+  if (required.scope && (plan.landlock.scope.signal || plan.landlock.scope.abstract_unix_socket)) {
+    abi = Math.max(abi, 6);
+  }
   return abi;
 }

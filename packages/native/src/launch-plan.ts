@@ -50,6 +50,12 @@ export const launchPlanSchema = z.strictObject({
     private_tmp: z.boolean(),
     deny: z.array(z.string().startsWith('/')),
     read_only_binds: z.array(z.string().startsWith('/')),
+    /** The whole tree read-only, then `writable` bound back as it was (launcher default false). */
+    read_only_root: z.boolean().optional(),
+    /** Paths bound back read-write after `read_only_root`. */
+    writable: z.array(z.string().startsWith('/')).optional(),
+    /** Paths re-bound noexec: execve, the dynamic loader and mmap(PROT_EXEC) all fail there. */
+    no_exec: z.array(z.string().startsWith('/')).optional(),
   }),
   landlock: z.strictObject({
     compatibility: z.enum(['hard_requirement', 'best_effort']),
@@ -57,6 +63,12 @@ export const launchPlanSchema = z.strictObject({
     net: z.strictObject({ connect_tcp: z.array(port), bind_tcp: z.array(port) }),
     scope: z.strictObject({ signal: z.boolean(), abstract_unix_socket: z.boolean() }),
     log: z.boolean(),
+    /**
+     * Which protections `hard_requirement` insists on (launcher default: all true). A namespace or
+     * the read-only root may already provide one: truncate (ABI 3), net (TCP rules, ABI 4),
+     * scope (signal and abstract-socket scoping, ABI 6).
+     */
+    required: z.strictObject({ truncate: z.boolean(), net: z.boolean(), scope: z.boolean() }).optional(),
   }),
   rlimits: z.record(z.string(), z.number().int().min(0)),
   wall_seconds: z.number().int().min(0),
