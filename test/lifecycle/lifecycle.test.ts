@@ -185,6 +185,18 @@ describe('nemoclaw sandbox', () => {
     expect(loads).toHaveLength(2);
   });
 
+  it('stop escalates to SIGKILL when the command ignores SIGTERM', async () => {
+    await startSandbox(harness, 'stubborn', policy, [
+      '/bin/sh',
+      '-c',
+      "trap '' TERM; echo ready; exec sleep 600",
+    ]);
+    const paths = sandboxPaths(harness.home, 'stubborn');
+    await waitFor(() => readFileSync(paths.outputLog, 'utf8').includes('ready'), 10_000, 'the trap');
+    expect(await stopSandbox(harness.home, 'stubborn')).toEqual({ name: 'stubborn', outcome: 'stopped' });
+    expect(inspectSandbox(harness.home, 'stubborn')?.state).toMatchObject({ phase: 'exited', exitCode: 137 }); // SIGKILL
+  });
+
   it('a pid reused by an unrelated process does not make a dead sandbox look alive', async () => {
     await startSandbox(harness, 'reuse', policy, sleeper);
     const paths = sandboxPaths(harness.home, 'reuse');
