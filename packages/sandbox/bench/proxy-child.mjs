@@ -32,6 +32,16 @@ process.on('message', (message) => {
   if (message === 'exit') {
     process.exit(0); // lets --cpu-prof write its profile
   }
+  if (message === 'heap') {
+    globalThis.gc?.();
+    const usage = process.memoryUsage();
+    process.send?.({
+      heap: usage.heapUsed,
+      external: usage.external,
+      arrayBuffers: usage.arrayBuffers,
+      rss: usage.rss,
+    });
+  }
   if (message === 'rss') {
     globalThis.gc?.();
     process.send?.({ rss: process.memoryUsage().rss });

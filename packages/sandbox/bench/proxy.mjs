@@ -31,10 +31,10 @@ function startChild(script, args, execArgv = []) {
   return { child, ready };
 }
 
-async function rssOf(child) {
-  child.send('rss');
+async function memoryOf(child) {
+  child.send('heap');
   const [message] = await once(child, 'message');
-  return message.rss;
+  return message;
 }
 
 function openSocket(port) {
@@ -122,7 +122,8 @@ async function measureThroughput(sourcePort, proxyPort) {
 
 /** Holds 1,000 tunnels open (each proven by an echo round trip) and reports the proxy's RSS. */
 async function measureConcurrency(echoPort, proxyPort, child) {
-  const before = await rssOf(child);
+  const beforeMemory = await memoryOf(child);
+  const before = beforeMemory.rss;
   const sockets = [];
   const start = performance.now();
   for (let batch = 0; batch < concurrentTunnels; batch += 100) {
@@ -138,11 +139,13 @@ async function measureConcurrency(echoPort, proxyPort, child) {
     sockets.push(...opened);
   }
   const openSeconds = (performance.now() - start) / 1000;
-  const held = await rssOf(child);
+  const heldMemory = await memoryOf(child);
+  const held = heldMemory.rss;
+  const heapPerTunnel = (heldMemory.heap - beforeMemory.heap) / concurrentTunnels;
   for (const socket of sockets) socket.destroy();
   await new Promise((resolve) => setTimeout(resolve, 500));
-  const after = await rssOf(child);
-  return { before, held, after, openSeconds, tunnels: sockets.length };
+  const after = (await memoryOf(child)).rss;
+  return { before, held, after, heapPerTunnel, openSeconds, tunnels: sockets.length };
 }
 
 const megabytes = (bytes) => (bytes / 1024 / 1024).toFixed(1);
@@ -163,6 +166,15 @@ for (const contender of contenders) {
   const proxy = startChild('proxy-child.mjs', [contender.kind, ports, runtimeDirectory], ['--expose-gc']);
   contender.child = proxy.child;
   contender.port = (await proxy.ready).port;
+}
+
+// Concurrency first, on fresh proxy processes, so that RSS is not skewed by the transfers below.
+for (const contender of contenders) {
+  try {
+    contender.concurrency = await measureConcurrency(echoPort, contender.port, contender.child);
+  } catch (error) {
+    contender.error = error.message;
+  }
 }
 
 // Rounds interleave direct and every proxy so that load from other processes on the machine hits all
@@ -193,22 +205,27 @@ const direct = { name: 'direct loopback', ...summarise('direct') };
 console.log('direct', direct);
 const results = [];
 for (const contender of contenders) {
-  try {
-    const concurrency = await measureConcurrency(echoPort, contender.port, contender.child);
-    const result = { kind: contender.kind, name: contender.name, ...summarise(contender.kind), concurrency };
+  if (contender.error !== undefined) {
+    console.error(`${contender.kind}: ${contender.error}`);
+    results.push({ kind: contender.kind, name: contender.name, error: contender.error });
+  } else {
+    const result = {
+      kind: contender.kind,
+      name: contender.name,
+      ...summarise(contender.kind),
+      concurrency: contender.concurrency,
+    };
     console.log(contender.kind, result);
     results.push(result);
-  } catch (error) {
-    console.error(`${contender.kind}: ${error.message}`);
-    results.push({ kind: contender.kind, name: contender.name, error: error.message });
-  } finally {
-    contender.child.kill();
   }
+  contender.child.kill();
 }
 upstream.child.kill();
 
 const cpu = cpus()[0]?.model ?? 'unknown';
-const load = loadavg().map((value) => value.toFixed(1)).join(' / ');
+const load = loadavg()
+  .map((value) => value.toFixed(1))
+  .join(' / ');
 const lines = [
   '# @nemoclaw/sandbox benchmarks',
   '',
@@ -224,18 +241,18 @@ const lines = [
     runtimeNote +
     '.',
   '',
-  '| | p50 per tunnel (ms) | p99 (ms) | added p50 vs direct (ms) | added p99 (ms) | 200 MB (MB/s) | vs direct | RSS before / 1,000 held / after (MB) | open 1,000 (s) |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-  `| ${direct.name} | ${milliseconds(direct.latency.p50)} | ${milliseconds(direct.latency.p99)} | – | – | ${direct.throughput.toFixed(0)} | 100% | – | – |`,
+  '| | p50 per tunnel (ms) | p99 (ms) | added p50 vs direct (ms) | added p99 (ms) | 200 MB (MB/s) | vs direct | RSS before / 1,000 held / after (MB) | heap per tunnel (KB) | open 1,000 (s) |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  `| ${direct.name} | ${milliseconds(direct.latency.p50)} | ${milliseconds(direct.latency.p99)} | – | – | ${direct.throughput.toFixed(0)} | 100% | – | – | – |`,
 ];
 for (const result of results) {
   if (result.error !== undefined) {
-    lines.push(`| ${result.name} | failed: ${result.error} | | | | | | | |`);
+    lines.push(`| ${result.name} | failed: ${result.error} | | | | | | | | |`);
     continue;
   }
   const { latency, throughput, concurrency } = result;
   lines.push(
-    `| ${result.name} | ${milliseconds(latency.p50)} | ${milliseconds(latency.p99)} | ${milliseconds(latency.p50 - direct.latency.p50)} | ${milliseconds(latency.p99 - direct.latency.p99)} | ${throughput.toFixed(0)} | ${((throughput / direct.throughput) * 100).toFixed(0)}% | ${megabytes(concurrency.before)} / ${megabytes(concurrency.held)} / ${megabytes(concurrency.after)} | ${concurrency.openSeconds.toFixed(2)} |`,
+    `| ${result.name} | ${milliseconds(latency.p50)} | ${milliseconds(latency.p99)} | ${milliseconds(latency.p50 - direct.latency.p50)} | ${milliseconds(latency.p99 - direct.latency.p99)} | ${throughput.toFixed(0)} | ${((throughput / direct.throughput) * 100).toFixed(0)}% | ${megabytes(concurrency.before)} / ${megabytes(concurrency.held)} / ${megabytes(concurrency.after)} | ${(concurrency.heapPerTunnel / 1024).toFixed(1)} | ${concurrency.openSeconds.toFixed(2)} |`,
   );
 }
 const ours = results.find((result) => result.kind === 'nemoclaw' && result.error === undefined);
@@ -254,11 +271,18 @@ if (ours !== undefined && theirs !== undefined) {
     '',
     `Ratios NemoClaw / sandbox-runtime: p50 per tunnel ${(ours.latency.p50 / theirs.latency.p50).toFixed(2)}×, ` +
       `p99 ${(ours.latency.p99 / theirs.latency.p99).toFixed(2)}×, throughput ${(ours.throughput / theirs.throughput).toFixed(2)}×, ` +
-      `RSS with 1,000 tunnels ${(ours.concurrency.held / theirs.concurrency.held).toFixed(2)}× (lower is better except throughput). ` +
+      `RSS with 1,000 tunnels ${(ours.concurrency.held / theirs.concurrency.held).toFixed(2)}× (RSS added by them ${((ours.concurrency.held - ours.concurrency.before) / (theirs.concurrency.held - theirs.concurrency.before)).toFixed(2)}×, heap per tunnel ${(ours.concurrency.heapPerTunnel / theirs.concurrency.heapPerTunnel).toFixed(2)}×) (lower is better except throughput). ` +
       'Note: NemoClaw also parses the policy decision, SSRF-checks the address and peeks at the ClientHello per tunnel; ' +
       'sandbox-runtime ran with an allow-list filter and without its resolved-address guard (which would refuse loopback).',
   );
 }
 lines.push('');
-writeFileSync(join(here, '..', 'BENCHMARKS.md'), `${lines.join('\n')}\n`);
+// Hand-written notes below the marker survive re-runs.
+const notesMarker = '<!-- notes below this line are kept when the bench rewrites this file -->';
+const benchmarksPath = join(here, '..', 'BENCHMARKS.md');
+const previous = existsSync(benchmarksPath) ? readFileSync(benchmarksPath, 'utf8') : '';
+const notes = previous.includes(notesMarker)
+  ? previous.slice(previous.indexOf(notesMarker))
+  : `${notesMarker}\n`;
+writeFileSync(benchmarksPath, `${lines.join('\n')}\n${notes}`);
 console.log(lines.join('\n'));
