@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 
 # libseccomp-dev and libjansson-dev: the launcher links libseccomp (filters) and jansson (plan JSON);
 # iproute2/procps/util-linux (unshare, setpriv) and git: tests inspect namespaces and processes,
-# run as an unprivileged user, and commit inside the sandbox.
-system_packages=(build-essential pkg-config libseccomp-dev libjansson-dev iproute2 procps git util-linux)
+# run as an unprivileged user, and commit inside the sandbox; curl: sandboxed clients in proxy tests.
+system_packages=(build-essential pkg-config libseccomp-dev libjansson-dev iproute2 procps git util-linux curl)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else

@@ -4,7 +4,7 @@ const labelPattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 /**
  * Checks an endpoint host as OpenShell accepts it: an exact DNS name, an IP literal, or a name whose
- * whole first label is `*` (`*.github.com`, matching one or more labels in front of `github.com`).
+ * whole first label is `*` (`*.github.com`, matching exactly one label in front of `github.com`: `api.github.com`, not `a.b.github.com` or `github.com` itself; the egress proxy enforces the same).
  * A wildcard needs at least two labels after it, so `*.com` is refused.
  *
  * @returns `undefined` when valid, else the reason it is not.

@@ -47,7 +47,9 @@ export const networkEndpointSchema = z
         const problem = hostPatternProblem(value);
         if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
       })
-      .describe('Exact host name or IP, or "*." as the whole first label (e.g. "*.github.com").'),
+      .describe(
+        'Exact host name or IP, or "*." as the whole first label (e.g. "*.github.com" matches exactly one label in front: api.github.com, not a.b.github.com).',
+      ),
     port: port.optional().describe('The port. Give port or ports.'),
     ports: z.array(port).min(1).optional().describe('Several ports. Give port or ports.'),
     path: z
