@@ -148,19 +148,36 @@ const lines = [
   `- tools: ${versionOf(hyperfine)}, ${bwrap === null ? 'bwrap not installed' : `bubblewrap ${versionOf(bwrap)}`}, srt ${srtVersion}`,
   `- ${runs} runs per command after 3 warm-up runs; hyperfine subtracts its shell start-up`,
   '',
-  '| command | median ms | mean ms | min ms | max ms | what it is |',
-  '| --- | ---: | ---: | ---: | ---: | --- |',
+  '| command | median ms | mean ms | min ms | max ms | CPU ms (user+sys, mean) | what it is |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
 ];
 for (const entry of commands) {
   const result = byName.get(entry.name);
   if (result === undefined) continue;
   lines.push(
-    `| \`${entry.name}\` | ${milliseconds(result.median)} | ${milliseconds(result.mean)} | ${milliseconds(result.min)} | ${milliseconds(result.max)} | ${entry.note} |`,
+    `| \`${entry.name}\` | ${milliseconds(result.median)} | ${milliseconds(result.mean)} | ${milliseconds(result.min)} | ${milliseconds(result.max)} | ${milliseconds(result.user + result.system)} | ${entry.note} |`,
   );
 }
-lines.push('', '## Ratios (medians, same run)', '', '| ratio | measured | target |', '| --- | ---: | ---: |');
-lines.push(`| launcher / bwrap | ${launcherRatio === null ? 'n/a' : launcherRatio.toFixed(2)} | <= 1.0 |`);
-lines.push(`| nemoclaw run / srt | ${runRatio === null ? 'n/a' : runRatio.toFixed(2)} | <= 0.4 |`);
+const cpuRatio = (numerator, denominator) => {
+  const top = byName.get(numerator);
+  const bottom = byName.get(denominator);
+  return top === undefined || bottom === undefined
+    ? null
+    : (top.user + top.system) / (bottom.user + bottom.system);
+};
+const format = (value) => (value === null ? 'n/a' : value.toFixed(2));
+lines.push(
+  '',
+  '## Ratios (same run)',
+  '',
+  '| ratio | wall time (medians) | CPU time (means) | target (wall) |',
+  '| --- | ---: | ---: | ---: |',
+  `| launcher / bwrap | ${format(launcherRatio)} | ${format(cpuRatio('launcher (default policy)', 'bwrap'))} | <= 1.0 |`,
+  `| nemoclaw run / srt | ${format(runRatio)} | ${format(cpuRatio('nemoclaw run -- true', 'srt -c true'))} | <= 0.4 |`,
+  '',
+  'CPU time (user + system of the command and its children) is less disturbed by other load on a',
+  'shared machine than wall time.',
+);
 if (skipped.length > 0) lines.push('', '## Skipped', '', ...skipped.map((reason) => `- ${reason}`));
 lines.push(
   '',

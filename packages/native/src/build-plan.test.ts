@@ -386,7 +386,29 @@ describe('read-only root', () => {
       },
     }).plan;
     expect(built.filesystem.read_only_root).toBe(true);
-    expect(built.filesystem.writable).toEqual([join(root, 'usr'), workdir]);
+    // the workdir's .git is pinned (a mount point) so that it cannot be moved aside
+    expect(built.filesystem.writable).toEqual([join(root, 'usr'), workdir, join(workdir, '.git')]);
     expect(built.filesystem.no_exec).toEqual(['/tmp']);
+  });
+
+  it('asks for read-only placeholders for missing persistence directories, and pins their parents', () => {
+    const inProject = plan({ filesystem_policy: { include_workdir: true } }).plan;
+    // .git/hooks and .vscode exist (bound read-only); the others get placeholders
+    expect(inProject.filesystem.placeholders).toEqual(
+      ['.idea', '.claude', '.cursor'].map((name) => join(workdir, name)),
+    );
+    const inHome = plan({ filesystem_policy: { include_workdir: true } }, { workdir: home }).plan;
+    expect(inHome.filesystem.placeholders).toEqual(
+      expect.arrayContaining([
+        join(home, '.config/systemd'),
+        join(home, '.local/bin'),
+        join(home, '.vscode'),
+      ]),
+    );
+    expect(inHome.filesystem.writable).toEqual(
+      expect.arrayContaining([join(home, '.config'), join(home, '.local')]),
+    );
+    const off = plan({ filesystem_policy: { include_workdir: true } }, { protectPersistence: false }).plan;
+    expect(off.filesystem.placeholders).toEqual([]);
   });
 });

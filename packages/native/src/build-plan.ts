@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { isAbsolute, join, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { type LandlockAccess, type LaunchPlan, launchPlanSchema, type PlanBridge } from './launch-plan.js';
 import { NativeError } from './native-error.js';
 import type { SandboxPolicy } from './sandbox-policy.js';
@@ -76,6 +76,45 @@ export const persistencePaths: readonly string[] = [
   '.config/autostart',
   '.local/bin',
 ];
+
+/**
+ * The {@link persistencePaths} that are directories: when missing from the workdir (or the home
+ * directory, for the home-only ones), the launcher creates an empty placeholder and binds it
+ * read-only for the sandbox's lifetime, so nothing can be planted there either. Missing *files*
+ * get no placeholder: an empty one would change what tools outside read meanwhile.
+ */
+export const persistenceDirectories: readonly string[] = [
+  '.git/hooks',
+  '.vscode',
+  '.idea',
+  '.claude',
+  '.cursor',
+  '.config/git',
+  '.config/systemd',
+  '.config/autostart',
+  '.local/bin',
+];
+
+const homeOnlyDirectories: readonly string[] = [
+  '.config/git',
+  '.config/systemd',
+  '.config/autostart',
+  '.local/bin',
+];
+
+function placeholderWanted(
+  relative: string,
+  base: string,
+  places: { workdir: string; home: string },
+  inspect: (path: string) => PathKind,
+): boolean {
+  if (!persistenceDirectories.includes(relative)) return false;
+  if (base !== places.workdir && base !== places.home) return false;
+  if (homeOnlyDirectories.includes(relative) && base !== places.home) return false;
+  // .git/hooks only in an existing repository: the sandbox must stay free to `git init`.
+  if (relative.startsWith('.git/')) return inspect(join(base, '.git')) === 'directory';
+  return true;
+}
 
 /**
  * Paths masked in every sandbox whatever the policy says: NemoClaw's own state (sandbox policy
@@ -202,13 +241,33 @@ export function buildPlan(policy: SandboxPolicy, options: BuildPlanOptions): Bui
 
   const protect = options.protectPersistence ?? true;
   const readOnlyBinds: string[] = [];
+  const placeholders: string[] = [];
+  const pinned: string[] = [];
   if (protect) {
     for (const rule of paths) {
       if (!rule.access.includes('write') || inspect(rule.path) !== 'directory') continue;
+      const protectedHere: string[] = [];
       for (const relative of persistencePaths) {
         const candidate = join(rule.path, relative);
         const kind = inspect(candidate);
-        if (kind === 'directory' || kind === 'file') readOnlyBinds.push(candidate);
+        if (kind === 'directory' || kind === 'file') {
+          readOnlyBinds.push(candidate);
+          protectedHere.push(candidate);
+        } else if (kind === 'missing' && placeholderWanted(relative, rule.path, { workdir, home }, inspect)) {
+          placeholders.push(candidate);
+          protectedHere.push(candidate);
+        }
+      }
+      // The directories between the writable path and a protected one (.git, .config, .local)
+      // become mount points, so they cannot be moved aside and replaced by a writable copy.
+      for (const path of protectedHere) {
+        for (
+          let parent = dirname(path);
+          parent !== rule.path && isWithin(parent, rule.path);
+          parent = dirname(parent)
+        ) {
+          pinned.push(parent);
+        }
       }
     }
   }
@@ -244,8 +303,11 @@ export function buildPlan(policy: SandboxPolicy, options: BuildPlanOptions): Bui
       deny,
       read_only_binds: unique(readOnlyBinds).filter((path) => !deny.some((denied) => isWithin(path, denied))),
       read_only_root: true,
-      writable,
+      writable: unique([...writable, ...pinned]).filter(
+        (path) => !deny.some((denied) => isWithin(path, denied)),
+      ),
       no_exec: noExecute,
+      placeholders: unique(placeholders).filter((path) => !deny.some((denied) => isWithin(path, denied))),
     },
     landlock: {
       compatibility: policy.landlock?.compatibility ?? 'hard_requirement',

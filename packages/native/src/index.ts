@@ -14,6 +14,7 @@ export {
   expandPath,
   landlockAbiRequiredBy,
   type PathKind,
+  persistenceDirectories,
   persistencePaths,
   type SkippedPath,
   sandboxEnvironment,

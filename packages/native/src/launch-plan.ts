@@ -56,6 +56,8 @@ export const launchPlanSchema = z.strictObject({
     writable: z.array(z.string().startsWith('/')).optional(),
     /** Paths re-bound noexec: execve, the dynamic loader and mmap(PROT_EXEC) all fail there. */
     no_exec: z.array(z.string().startsWith('/')).optional(),
+    /** Missing directories the launcher creates empty, binds read-only and removes at exit. */
+    placeholders: z.array(z.string().startsWith('/')).optional(),
   }),
   landlock: z.strictObject({
     compatibility: z.enum(['hard_requirement', 'best_effort']),
