@@ -90,6 +90,28 @@ describe('nemoclaw audit verify', () => {
     expect(missingKey.stderr).toMatch(/cannot read the key file/);
   });
 
+  it('finds a sandbox log under NEMOCLAW_HOME, where the supervisor writes it', async () => {
+    const stateRoot = join(home, 'state-root');
+    const path = join(stateRoot, 'sandboxes', 'dev', 'audit', 'events.jsonl');
+    const log = await AuditLog.open(path);
+    await log.append(
+      buildPolicyChangeEvent({
+        sandbox: 'dev',
+        kind: 'apply',
+        policy: { name: 'p.yaml', sha256: 'c'.repeat(64) },
+      }),
+    );
+    await log.close();
+    process.env.NEMOCLAW_HOME = stateRoot;
+    try {
+      const result = await run('audit', 'verify', '--sandbox', 'dev');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('intact: 1 records');
+    } finally {
+      delete process.env.NEMOCLAW_HOME;
+    }
+  });
+
   it('answers usage errors clearly', async () => {
     expect((await run('audit', 'verify')).stderr).toMatch(/--sandbox NAME or --file PATH/);
     const bad = await run('audit', 'verify', '--sandbox', '../etc');

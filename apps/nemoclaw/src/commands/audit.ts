@@ -97,11 +97,12 @@ async function resolveLogPath(target: LogTarget): Promise<string> {
   if (target.sandbox === undefined) {
     throw new NemoclawCliError('USAGE', 'name a log: --sandbox NAME or --file PATH', { exitCode: 2 });
   }
-  const { AuditError, sandboxAuditLogPath } = await import('@nemoclaw/audit');
+  // The same state root the supervisor writes to: $NEMOCLAW_HOME, else ~/.nemoclaw.
+  const { SandboxError, nemoclawHome, sandboxPaths } = await import('@nemoclaw/sandbox');
   try {
-    return sandboxAuditLogPath(target.sandbox);
+    return sandboxPaths(nemoclawHome(), target.sandbox).auditLog;
   } catch (error) {
-    if (error instanceof AuditError)
+    if (error instanceof SandboxError)
       throw new NemoclawCliError('USAGE', error.message, { exitCode: 2, cause: error });
     throw error;
   }
