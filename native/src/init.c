@@ -205,32 +205,37 @@ static int rebind_classic(const char *path, unsigned long add, unsigned long rem
 	return 0;
 }
 
+static int by_length(const void *left, const void *right)
+{
+	size_t a = strlen(*(char *const *)left), b = strlen(*(char *const *)right);
+	return a < b ? -1 : a > b;
+}
+
 /* read_only_root: the whole tree read-only (as `bwrap --ro-bind / /`), then the writable paths
  * bound back as they were. The writable paths are cloned (with their submounts) *before* the tree
- * turns read-only, so each keeps its original flags, and attached afterwards. */
+ * turns read-only, so each keeps its original flags, and attached afterwards, shortest path first
+ * and each looked up again when attached (a nested writable path lands on its parent's bind). Each
+ * becomes a mount point: it cannot be renamed or removed from inside (EBUSY). */
 static void read_only_root(const struct plan *plan)
 {
 	size_t count = plan->fs.writable_count;
-	int *targets = calloc(count + 1, sizeof *targets);
+	char **paths = calloc(count + 1, sizeof *paths);
 	int *clones = calloc(count + 1, sizeof *clones);
-	if (!targets || !clones)
+	if (!paths || !clones)
 		fail(EXIT_MOUNT, "mount", "read_only_root: out of memory");
+	memcpy(paths, plan->fs.writable, count * sizeof *paths);
+	qsort(paths, count, sizeof *paths, by_length);
 	bool classic = false;
 	for (size_t index = 0; index < count; index++) {
-		const char *path = plan->fs.writable[index];
 		clones[index] = -1;
-		targets[index] = open(path, O_PATH | O_CLOEXEC);
-		if (targets[index] < 0) {
-			if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
-				continue; /* nothing there: nothing to give back */
-			fail(EXIT_MOUNT, "mount", "writable %s: %s", path, strerror(errno));
-		}
 		if (classic)
 			continue;
-		clones[index] = (int)syscall(SYS_open_tree, targets[index], "", OPEN_TREE_CLONE | AT_RECURSIVE | AT_EMPTY_PATH | O_CLOEXEC);
+		clones[index] = (int)syscall(SYS_open_tree, AT_FDCWD, paths[index], OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC);
 		if (clones[index] < 0) {
+			if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
+				continue; /* nothing there: nothing to give back */
 			if (errno != ENOSYS)
-				fail(EXIT_MOUNT, "mount", "writable %s: open_tree: %s", path, strerror(errno));
+				fail(EXIT_MOUNT, "mount", "writable %s: open_tree: %s", paths[index], strerror(errno));
 			classic = true;
 		}
 	}
@@ -243,23 +248,33 @@ static void read_only_root(const struct plan *plan)
 	if (classic)
 		read_only_tree_classic();
 	for (size_t index = 0; index < count; index++) {
-		if (targets[index] < 0)
-			continue;
-		const char *path = plan->fs.writable[index];
+		const char *path = paths[index];
+		int target = open(path, O_PATH | O_CLOEXEC);
+		if (target < 0) {
+			if (clones[index] >= 0)
+				close(clones[index]);
+			if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
+				continue;
+			fail(EXIT_MOUNT, "mount", "writable %s: %s", path, strerror(errno));
+		}
 		if (!classic) {
-			if (syscall(SYS_move_mount, clones[index], "", targets[index], "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			if (clones[index] < 0) {
+				close(target);
+				continue;
+			}
+			if (syscall(SYS_move_mount, clones[index], "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 				fail(EXIT_MOUNT, "mount", "writable %s: move_mount: %s", path, strerror(errno));
 			close(clones[index]);
 		} else {
 			char through[64];
-			snprintf(through, sizeof through, "/proc/self/fd/%d", targets[index]);
+			snprintf(through, sizeof through, "/proc/self/fd/%d", target);
 			int result = rebind_classic(through, 0, MS_RDONLY);
 			if (result < 0)
 				fail(EXIT_MOUNT, "mount", "writable %s: %s", path, strerror(-result));
 		}
-		close(targets[index]);
+		close(target);
 	}
-	free(targets);
+	free(paths);
 	free(clones);
 }
 
@@ -310,6 +325,9 @@ static void setup_mounts(const struct plan *plan)
 		fail(EXIT_MOUNT, "mount", "tmpfs on /tmp: %s", strerror(errno));
 	for (size_t index = 0; index < plan->fs.no_exec_count; index++)
 		bind_no_exec(plan->fs.no_exec[index]);
+	/* The launcher created the missing placeholders (main.c): empty, and read-only from now on. */
+	for (size_t index = 0; index < plan->fs.placeholder_count; index++)
+		bind_read_only(plan->fs.placeholders[index]);
 	for (size_t index = 0; index < plan->fs.read_only_bind_count; index++)
 		bind_read_only(plan->fs.read_only_binds[index]);
 	for (size_t index = 0; index < plan->fs.deny_count; index++)

@@ -8,6 +8,7 @@
 #include "cgroup.h"
 #include "filter.h"
 #include "landlock.h"
+#include "placeholders.h"
 #include "sandbox.h"
 
 #include <errno.h>
@@ -81,6 +82,7 @@ static void launcher_failing_exit(void)
 {
 	restore_terminal();
 	pids_cgroup_remove();
+	placeholders_remove();
 }
 
 static void restore_terminal(void)
@@ -530,6 +532,11 @@ int main(int argc, char **argv)
 
 	/* 3. Namespaces. */
 	create_namespaces(plan);
+	if (plan->fs.placeholder_count) {
+		if (before_failing_exit == NULL)
+			before_failing_exit = launcher_failing_exit;
+		placeholders_create(plan);
+	}
 
 	int alive[2], ready[2] = {-1, -1};
 	if (pipe2(alive, O_CLOEXEC) < 0 || (cgroup && pipe2(ready, O_CLOEXEC) < 0))
@@ -572,5 +579,6 @@ int main(int argc, char **argv)
 	int code = supervise(plan, init, master);
 	restore_terminal();
 	pids_cgroup_remove();
+	placeholders_remove();
 	return code;
 }

@@ -207,7 +207,7 @@ static void parse_namespaces(const json_t *namespaces, struct plan *plan)
 
 static void parse_filesystem(const json_t *filesystem, struct plan *plan)
 {
-	static const char *const keys[] = {"proc", "private_tmp", "deny", "read_only_binds", "read_only_root", "writable", "no_exec", NULL};
+	static const char *const keys[] = {"proc", "private_tmp", "deny", "read_only_binds", "read_only_root", "writable", "no_exec", "placeholders", NULL};
 	need_object(filesystem, "filesystem");
 	only_keys(filesystem, "filesystem", keys);
 	plan->fs.proc = get_bool(filesystem, "proc", "filesystem", true);
@@ -225,6 +225,9 @@ static void parse_filesystem(const json_t *filesystem, struct plan *plan)
 	json_t *no_exec = json_object_get(filesystem, "no_exec");
 	if (no_exec)
 		plan->fs.no_exec = path_list(no_exec, "filesystem.no_exec", &plan->fs.no_exec_count);
+	json_t *placeholders = json_object_get(filesystem, "placeholders");
+	if (placeholders)
+		plan->fs.placeholders = path_list(placeholders, "filesystem.placeholders", &plan->fs.placeholder_count);
 }
 
 static unsigned access_bit(const char *name, const char *where)
@@ -529,8 +532,8 @@ int plan_parse(const char *text, size_t length, int plan_fd, struct plan *plan, 
 	if (filesystem)
 		parse_filesystem(filesystem, plan);
 	if (!plan->ns.mount && (plan->fs.proc || plan->fs.private_tmp || plan->fs.deny_count || plan->fs.read_only_bind_count ||
-				plan->fs.read_only_root || plan->fs.writable_count || plan->fs.no_exec_count))
-		bad("filesystem.proc, private_tmp, deny, read_only_binds, read_only_root, writable and no_exec need namespaces.mount");
+				plan->fs.read_only_root || plan->fs.writable_count || plan->fs.no_exec_count || plan->fs.placeholder_count))
+		bad("filesystem.proc, private_tmp, deny, read_only_binds, read_only_root, writable, no_exec and placeholders need namespaces.mount");
 
 	json_t *landlock = json_object_get(root, "landlock");
 	if (!landlock)

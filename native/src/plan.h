@@ -48,6 +48,8 @@ struct plan {
 		size_t writable_count;
 		char **no_exec;        /* re-bound noexec (mmap PROT_EXEC and ld.so refused too) */
 		size_t no_exec_count;
+		char **placeholders;   /* missing directories: created empty, bound read-only, removed at exit */
+		size_t placeholder_count;
 	} fs;
 	struct {
 		bool hard_requirement;

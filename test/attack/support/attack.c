@@ -250,6 +250,15 @@ int main(int argc, char **argv)
 		return result(setxattr(a, "user.nemoclaw", "pwned", 5, 0));
 	if (!strcmp(op, "truncate"))
 		return result(truncate(a, 0));
+	if (!strcmp(op, "mmap-exec")) {
+		/* What the dynamic loader does with a program's code: map the file executable. */
+		int fd = open(a, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return fail_errno();
+		void *mapped = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+		close(fd);
+		return result(mapped == MAP_FAILED ? -1 : 0);
+	}
 	if (!strcmp(op, "mkdir"))
 		return result(mkdir(a, 0755));
 	if (!strcmp(op, "symlink"))
