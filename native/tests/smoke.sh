@@ -50,20 +50,21 @@ DEFAULT_NET='{"connect_tcp":[],"bind_tcp":[]}'
 DEFAULT_SECCOMP='{"profile":"default","allow":[],"deny":[],"allow_unix_sockets":false}'
 
 # plan ARGV_JSON: prints a default-like plan; knobs: P_COMPAT P_NET P_SECCOMP P_EXTRA P_DENY P_ENV
+# P_FS (extra filesystem keys) P_LL (extra landlock keys)
 plan() {
 	cat <<EOF
 {"version":1,"command":{"argv":$1,"cwd":"$WORK/rw"},
  "env":${P_ENV:-$DEFAULT_ENV},
  "namespaces":{"user":true,"mount":true,"pid":${P_PID:-true},"net":${P_NETNS:-true},"ipc":true,"uts":true,"cgroup":true},
  "hostname":"nemoclaw",
- "filesystem":{"proc":${P_PROC:-true},"private_tmp":false,"deny":${P_DENY:-$DEFAULT_DENY},"read_only_binds":[]},
+ "filesystem":{"proc":${P_PROC:-true},"private_tmp":false,"deny":${P_DENY:-$DEFAULT_DENY},"read_only_binds":[]${P_FS:-}},
  "landlock":{"compatibility":"${P_COMPAT:-$DEFAULT_COMPAT}",
    "paths":[{"path":"/usr","access":["read","execute"]},{"path":"/bin","access":["read","execute"]},
             {"path":"/lib","access":["read","execute"]},{"path":"/lib64","access":["read","execute"]},
             {"path":"/etc","access":["read"]},{"path":"/proc","access":["read"]},{"path":"/dev","access":["read","write"]},
             {"path":"$WORK","access":["read"]},{"path":"$WORK/bin","access":["read","execute"]},
             {"path":"$WORK/rw","access":["read","write"]}],
-   "net":${P_NET:-$DEFAULT_NET},"scope":{"signal":true,"abstract_unix_socket":true},"log":false},
+   "net":${P_NET:-$DEFAULT_NET},"scope":{"signal":true,"abstract_unix_socket":true},"log":false${P_LL:-}},
  "rlimits":{"nofile":256,"core":0},
  "seccomp":${P_SECCOMP:-$DEFAULT_SECCOMP},
  "bridge":${P_BRIDGE:-null},"pty":${P_PTY:-false},"abi_override":${P_ABI:-$DEFAULT_ABI},"verbose":false${P_EXTRA:-}}
@@ -169,6 +170,29 @@ P_DENY='["'"$WORK"'/link-to-secret"]' run '["cat","'"$WORK"'/secret-dir/key"]'
 check "symlinked deny path masks its target" has "$ERR" "Permission denied"
 run '["sh","-c","echo x > '"$WORK"'/ro/new"]'
 check "write outside read_write fails (Landlock EACCES)" has "$ERR" "Permission denied"
+# read-only root: metadata changes Landlock cannot see fail outside the writable paths
+P_FS=',"read_only_root":true,"writable":["'"$WORK"'/rw"]' run '["sh","-c","touch '"$WORK"'/ro; echo data > w && cat w; mv '"$WORK"'/rw '"$WORK"'/rw2"]'
+check "read_only_root: utimes outside writable -> EROFS" has "$ERR" "Read-only file system"
+check "  ... the writable path stays writable" is "$OUT" "data"
+check "  ... and cannot be moved away (read-only parent, mount point)" has "$ERR" "cannot move"
+run '["sh","-c","touch '"$WORK"'/ro && echo touched"]'
+check "  ... control: without it, utimes succeeds (Landlock has no right for it)" is "$OUT" "touched"
+LOADER=$(ls /lib64/ld-linux-x86-64.so.2 /lib/ld-linux-aarch64.so.1 2>/dev/null | head -n 1)
+P_FS=',"no_exec":["'"$WORK"'/rw"]' run '["sh","-c","cp /bin/true nx && '"$LOADER"' ./nx; echo rc=$?"]'
+check "no_exec: the dynamic loader cannot map a payload (noexec mount)" has "$OUT:$ERR" "failed to map segment"
+run '["sh","-c","cp /bin/true nx && '"$LOADER"' ./nx; echo rc=$?"]'
+check "  ... control: without it, it can" is "$OUT" "rc=0"
+P_FS=',"placeholders":["'"$WORK"'/rw/.ph/sub"]' run '["sh","-c","ls -d .ph/sub && echo x > .ph/sub/f"]'
+check "placeholders: created, read-only inside" has "$OUT:$ERR" ".ph/sub:" && check "  ... EROFS" has "$ERR" "Read-only file system"
+check "  ... and removed at exit" is "$(ls -A "$WORK/rw" | grep -c '^\.ph$')" 0
+if [ "${ABI:-0}" -ge 4 ]; then
+	P_ABI=4 P_COMPAT=hard_requirement P_LL=',"required":{"truncate":true,"net":true,"scope":false}' run '["true"]'
+	check "required.scope false: hard_requirement runs at ABI 4" is "$CODE:$ERR" "0:"
+	P_ABI=1 P_COMPAT=hard_requirement P_LL=',"required":{"truncate":false,"net":false,"scope":false}' run '["true"]'
+	check "nothing but filesystem rules required: hard_requirement runs at ABI 1" is "$CODE:$ERR" "0:"
+	P_ABI=4 P_COMPAT=hard_requirement run '["true"]'
+	check "  ... control: without required, ABI 4 is refused (123)" is "$CODE" 123
+fi
 run '["cat","/proc/1/root'"$WORK"'/secret-dir/key"]'
 check "/proc/1/root does not reach a masked path" has "$ERR" "Permission denied"
 run '["sh","-c","cp /bin/true '"$WORK"'/rw/t && '"$WORK"'/rw/t"]'
