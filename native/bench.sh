@@ -1,6 +1,8 @@
 #!/bin/sh
-# Benchmarks `true` under nemoclaw-sandbox-exec (a default-like plan: every namespace, /proc,
-# private /tmp, deny masks, Landlock fs+TCP+scoping+logging, the default seccomp profile, rlimits)
+# Benchmarks `true` under nemoclaw-sandbox-exec (a default-like plan: every namespace, read-only
+# root with the project bound back, /proc, private noexec /tmp, a pinned .git with read-only hooks,
+# a placeholder, deny masks, Landlock fs+TCP+scoping+logging, the default seccomp profile, rlimits;
+# as root also the pids cgroup nproc needs)
 # against bubblewrap (`bwrap --ro-bind / / --unshare-all true`) in the same hyperfine run, and
 # writes native/BENCHMARKS.md. Needs hyperfine, bwrap and node (to read hyperfine's JSON).
 # Usage: native/bench.sh [RUNS]   (default 300)
@@ -16,14 +18,17 @@ done
 mkdir -p "$HERE/build"
 WORK=$(mktemp -d "$HERE/build/bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT INT TERM
-mkdir -p "$WORK/project" "$WORK/home/.ssh" "$WORK/home/.aws"
+mkdir -p "$WORK/project/.git/hooks" "$WORK/home/.ssh" "$WORK/home/.aws"
+touch "$WORK/project/.git/config"
 touch "$WORK/home/.bashrc"
 cat > "$WORK/plan.json" <<EOF
 {"version":1,"command":{"argv":["true"],"cwd":"$WORK/project"},
  "env":{"PATH":"/usr/local/bin:/usr/bin:/bin","HOME":"$WORK/home","LANG":"C.UTF-8","TERM":"xterm"},
  "namespaces":{"user":true,"mount":true,"pid":true,"net":true,"ipc":true,"uts":true,"cgroup":true},
  "hostname":"nemoclaw",
- "filesystem":{"proc":true,"private_tmp":true,"deny":["$WORK/home/.ssh","$WORK/home/.aws","$WORK/home/.bashrc"],"read_only_binds":[]},
+ "filesystem":{"proc":true,"private_tmp":true,"deny":["$WORK/home/.ssh","$WORK/home/.aws","$WORK/home/.bashrc"],
+   "read_only_binds":["$WORK/project/.git/hooks","$WORK/project/.git/config"],"read_only_root":true,
+   "writable":["$WORK/project","$WORK/project/.git"],"no_exec":["/tmp"],"placeholders":["$WORK/project/.vscode"]},
  "landlock":{"compatibility":"best_effort",
    "paths":[{"path":"/usr","access":["read","execute"]},{"path":"/lib","access":["read","execute"]},
             {"path":"/lib64","access":["read","execute"]},{"path":"/bin","access":["read","execute"]},
@@ -49,7 +54,7 @@ ABI=$("$LAUNCHER" --probe | sed -n 's/.*"landlock_abi":\([0-9]*\).*/\1/p')
 BWRAP=$(bwrap --version)
 DATE=$(date -u +%Y-%m-%dT%H:%MZ)
 RESULT="$WORK/result.json" DATE="$DATE" KERNEL="$KERNEL" CPU="$CPU" CORES="$CORES" LOAD="$LOAD" ABI="$ABI" \
-	BWRAP="$BWRAP" RUNS="$RUNS" OUT="$HERE/BENCHMARKS.md" node --input-type=module -e '
+	BWRAP="$BWRAP" RUNS="$RUNS" WHO="$(id -un)" OUT="$HERE/BENCHMARKS.md" node --input-type=module -e '
 import { readFileSync, writeFileSync } from "node:fs";
 const env = process.env;
 const results = JSON.parse(readFileSync(env.RESULT, "utf8")).results;
@@ -63,8 +68,10 @@ const rows = results.map((r) => `| ${r.command} | ${ms(r.median)} | ${ms(r.mean)
 const text = `# nemoclaw-sandbox-exec benchmarks
 
 Produced by \`native/bench.sh\` (hyperfine, ${env.RUNS} runs each after 20 warm-ups, \`-N\`: no shell).
-\`true\` under the launcher with a default-like plan (all seven namespaces, fresh /proc, private /tmp,
-three deny masks, Landlock filesystem + TCP + scoping + logging, default seccomp profile, rlimits)
+\`true\` under the launcher with a default-like plan (all seven namespaces, read-only root with the
+project and its pinned .git bound back, fresh /proc, private noexec /tmp, two read-only binds, one
+placeholder, three deny masks, Landlock filesystem + TCP + scoping + logging, default seccomp
+profile, rlimits; run as ${env.WHO}, so ${env.WHO === "root" ? "with" : "without"} the pids cgroup for nproc)
 versus bubblewrap with \`--ro-bind / / --unshare-all\` (namespaces and mounts only: no Landlock, no
 seccomp) in the same run. Target: ratio of medians <= 1.0.
 
