@@ -72,12 +72,18 @@ describe('spawnSandboxed with the shipped default policy', () => {
     expect(result.stdout).not.toContain('NODE_OPTIONS');
   });
 
-  it('refuses to write outside the granted paths (Landlock: EACCES)', async () => {
+  it('refuses to write outside the granted paths (read-only root: EROFS) and to read them (Landlock: EACCES)', async () => {
     const target = join(homedir(), `.nemoclaw-escape-${process.pid}`);
-    const result = await run(['sh', '-c', `echo x > ${target}`]);
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/Permission denied/);
+    const written = await run(['sh', '-c', `echo x > ${target}`]);
+    expect(written.code).not.toBe(0);
+    expect(written.stderr).toMatch(/Read-only file system/);
     expect(existsSync(target)).toBe(false);
+    const secret = join(mkdtempSync('/var/tmp/nemoclaw-outside-'), 'secret.txt');
+    writeFileSync(secret, 'not for the sandbox\n');
+    const read = await run(['cat', secret]);
+    expect(read.code).not.toBe(0);
+    expect(read.stderr).toMatch(/Permission denied/);
+    expect(read.stdout).toBe('');
   });
 
   it('gives the command a terminal with pty: true', async () => {
@@ -187,20 +193,23 @@ describe('setup failures become SandboxSetupError', () => {
     });
   });
 
-  it('refuses an older kernel under hard_requirement (123) and runs under best_effort, saying what is missing', async () => {
-    const refused = await run(['true'], { abiOverride: 3 }).catch((caught: unknown) => caught);
+  it('maps a plan that insists on a newer Landlock ABI to 123 under hard_requirement; best_effort runs and says what is missing', async () => {
+    const handle = spawnSandboxed(policy, ['true'], { workdir, env: callerEnv });
+    await handle.exited;
+    if (handle.plan === null) throw new Error('no plan');
+    const strict = {
+      ...handle.plan,
+      abi_override: 3,
+      landlock: { ...handle.plan.landlock, required: { truncate: true, net: true, scope: true } },
+    };
+    const refused = await collect(spawnWithPlan(strict)).catch((caught: unknown) => caught);
     expect(refused).toBeInstanceOf(SandboxSetupError);
     expect(refused).toMatchObject({ exitCode: 123, stage: 'landlock' });
     expect((refused as SandboxSetupError).reason).toMatch(/ABI 3 lacks/);
 
-    const bestEffort: Policy = { ...policy, landlock: { compatibility: 'best_effort' } };
-    const result = await runSandboxed(bestEffort, ['sh', '-c', 'echo ran'], {
-      workdir,
-      env: callerEnv,
-      abiOverride: 3,
-    });
+    const bestEffort = { ...strict, landlock: { ...strict.landlock, compatibility: 'best_effort' as const } };
+    const result = await collect(spawnWithPlan(bestEffort));
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('ran\n');
     expect(result.stderr).toMatch(/lacks TCP port rules/);
   });
 
@@ -219,10 +228,9 @@ describe('setup failures become SandboxSetupError', () => {
   });
 
   it('takes the ABI override from NEMOCLAW_LANDLOCK_ABI', async () => {
-    const error = await run(['true'], { env: { ...callerEnv, NEMOCLAW_LANDLOCK_ABI: '1' } }).catch(
-      (caught: unknown) => caught,
-    );
-    expect(error).toMatchObject({ exitCode: 123 });
+    const result = await run(['true'], { verbose: true, env: { ...callerEnv, NEMOCLAW_LANDLOCK_ABI: '1' } });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/landlock=ABI1\(kernel \d+\)/);
   });
 
   it('does not mistake a command that exits 121 by itself for a setup failure', async () => {

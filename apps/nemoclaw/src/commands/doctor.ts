@@ -55,10 +55,11 @@ const kernelAdvice =
   '(Ubuntu 22.04 ships 5.15 = ABI 1 and its HWE kernel 6.8 = ABI 4; Ubuntu 24.04 6.8 = ABI 4; Debian 12 6.1 = ABI 2; Debian 13 6.12 = ABI 6).';
 
 /**
- * The Landlock ABI the shipped default policy needs under `hard_requirement` with this launcher:
- * filesystem rules with truncate (3), TCP ports (4), signal and abstract-socket scoping (6).
+ * The Landlock ABI the shipped default policy needs under `hard_requirement` when its plan cannot
+ * be built here: filesystem rules (1). Scoping, TCP port rules and truncate control are applied
+ * where the kernel has them but not required (the namespaces and the read-only root cover them).
  */
-export const defaultRequiredAbi = 6;
+export const defaultRequiredAbi = 1;
 
 /**
  * Turns a probe into what each policy domain can enforce on this machine and how to fix what is

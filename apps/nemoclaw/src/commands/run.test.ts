@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -104,11 +104,23 @@ describe('nemoclaw run', () => {
     expect(result.stdout).toBe('agent-7\n');
   });
 
-  it('passes the launcher setup failures (120-125) through with the launcher line', async () => {
-    const result = await run({ command: ['true'] }, { NEMOCLAW_LANDLOCK_ABI: '2' });
-    expect(result.code).toBe(123);
-    expect(result.stderr).toMatch(/^nemoclaw-sandbox-exec: landlock: .*ABI 2/m);
-  });
+  const hardNofile = Number(
+    /Max open files\s+\d+\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1],
+  );
+  it.skipIf(!(hardNofile < 1_048_576))(
+    'passes the launcher setup failures (120-125) through with the launcher line',
+    async () => {
+      // Raising RLIMIT_NOFILE above the caller's hard limit needs a privilege the sandbox never has.
+      const policy = join(workdir, 'nofile.yaml');
+      writeFileSync(
+        policy,
+        `version: 1\nfilesystem_policy:\n  read_only: [/usr, /bin, /lib, /lib64]\nprocess:\n  limits:\n    nofile: ${hardNofile + 1}\n`,
+      );
+      const result = await run({ command: ['true'], policy });
+      expect(result.code).toBe(125);
+      expect(result.stderr).toMatch(/^nemoclaw-sandbox-exec: rlimits: nofile=\d+: /m);
+    },
+  );
 
   it('reports a missing launcher as exit 69', async () => {
     const error = await failure(
