@@ -274,6 +274,26 @@ describe('nemoclaw sandbox', () => {
         'echo x > /etc/nemoclaw-x',
       ]);
       expect(write.code).not.toBe(0);
+      // `--policy` is a guard: under the sandbox's own policy the command runs; another policy is
+      // refused with the differing fields named, and nothing runs.
+      const same = await cli(harness, ['sandbox', 'exec', 'joined', '--policy', withTmp, '--', '/bin/true']);
+      expect(same.code).toBe(0);
+      const other = writePolicy(harness, 'other.yaml', { port: null, readWrite: ['/tmp', '/var/tmp'] });
+      const refused = await cli(harness, [
+        'sandbox',
+        'exec',
+        'joined',
+        '--policy',
+        other,
+        '--',
+        '/bin/sh',
+        '-c',
+        'echo ran > /tmp/ran',
+      ]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/LOCKED .*read_write/);
+      const ran = await cli(harness, ['sandbox', 'exec', 'joined', '--', '/bin/ls', '/tmp']);
+      expect(ran.stdout).not.toContain('ran');
       await stopSandbox(harness.home, 'joined');
     },
   );

@@ -1,5 +1,8 @@
+import { resolve } from 'node:path';
+import type { SandboxSummary } from '@nemoclaw/sandbox';
 import { Command } from 'commander';
-import { printJson, stateHome, withCliErrors } from './sandbox-common.js';
+import { NemoclawCliError } from '../cli-error.js';
+import { printJson, sandboxExitCodes, stateHome, withCliErrors } from './sandbox-common.js';
 import { requireSandbox } from './sandbox-inspect.js';
 
 /** `nemoclaw sandbox stop NAME [--timeout MS] [--json]`: SIGTERM, then SIGKILL after the timeout. */
@@ -51,19 +54,13 @@ export function createSandboxExecCommand(): Command {
     .option('--workdir <dir>', "the command's working directory inside (default: the sandbox workdir)")
     .option(
       '--policy <file>',
-      'accepted for symmetry with run/create; must be omitted (the sandbox policy applies)',
+      "run only if the sandbox is under exactly this policy (exec always runs under the sandbox's policy; change it with `nemoclaw policy apply`)",
     )
     .exitOverride()
     .action(async (name: string, command: string[], options: { workdir?: string; policy?: string }) => {
       process.exitCode = await withCliErrors(async () => {
-        if (options.policy !== undefined) {
-          const { SandboxError } = await import('@nemoclaw/sandbox');
-          throw new SandboxError(
-            'sandbox-exec-policy',
-            'exec runs under the policy of the sandbox; change it with `nemoclaw policy apply`',
-          );
-        }
-        await requireSandbox(name);
+        const summary = await requireSandbox(name);
+        if (options.policy !== undefined) await assertSandboxPolicy(summary, resolve(options.policy));
         const { execInSandbox } = await import('@nemoclaw/sandbox');
         const child = execInSandbox(await stateHome(), name, command, {
           stdio: 'inherit',
@@ -81,4 +78,35 @@ function timeoutOption(value: string | undefined): { timeoutMs?: number } {
   if (value === undefined) return {};
   const timeoutMs = Number(value);
   return Number.isSafeInteger(timeoutMs) && timeoutMs >= 0 ? { timeoutMs } : {};
+}
+
+/**
+ * `exec --policy FILE` is a guard, for the command-line contract shared with run/create: the
+ * command runs only when FILE resolves (with the sandbox's workdir) to exactly the policy the
+ * sandbox is under. Any difference is refused with the fields named, since a running sandbox's
+ * locked domains cannot change and its hot domains change only through `nemoclaw policy apply`.
+ */
+async function assertSandboxPolicy(summary: SandboxSummary, policyFile: string): Promise<void> {
+  const { diffPolicies, loadPolicyFile } = await import('@nemoclaw/policy');
+  const workdir = summary.state?.workdir;
+  const loadOptions = workdir === undefined ? {} : { workdir };
+  const wanted = loadPolicyFile(policyFile, loadOptions);
+  if (!wanted.ok) {
+    throw new NemoclawCliError('INVALID_POLICY', `policy: ${wanted.error.message}`, {
+      exitCode: sandboxExitCodes.policy,
+    });
+  }
+  const current = loadPolicyFile(summary.paths.policyFile, loadOptions);
+  if (!current.ok) {
+    throw new NemoclawCliError('FAILED', `the policy of sandbox ${summary.name}: ${current.error.message}`);
+  }
+  const { changes } = diffPolicies(current.value, wanted.value);
+  if (changes.length === 0) return;
+  const listed = changes
+    .map((change) => `  ${change.class.toUpperCase()} ${change.field}: ${change.explanation}`)
+    .join('\n');
+  throw new NemoclawCliError(
+    'FAILED',
+    `sandbox ${summary.name} is not under ${policyFile}; exec runs under the sandbox's policy, change it with \`nemoclaw policy apply\`:\n${listed}`,
+  );
 }
