@@ -1,29 +1,11 @@
-/**
- * The closed list of entity types the detection engine reports. Kept in sync, by name, with
- * `entityTypes` exported by `@nemoclaw/policy` (policy rules name these types).
- */
-export const entityTypes = [
-  'CREDIT_CARD',
-  'IBAN',
-  'US_SSN',
-  'PHONE',
-  'EMAIL',
-  'IP_ADDRESS',
-  'CRYPTO',
-  'DATE_OF_BIRTH',
-  'PERSON',
-  'LOCATION',
-  'ORGANIZATION',
-  'SECRET',
-  'TERM',
-  'URL',
-  'US_DRIVER_LICENSE',
-  'US_PASSPORT',
-  'MAC_ADDRESS',
-] as const;
+import { type EntityType, entityTypes } from '@nemoclaw/policy';
 
-/** One entity type of the closed list {@link entityTypes}. */
-export type EntityType = (typeof entityTypes)[number];
+/**
+ * The closed list of entity types the detection engine reports: the policy's own list
+ * (`entityTypes` of `@nemoclaw/policy`, which inference rules name), re-exported so that detector
+ * and policy cannot drift apart.
+ */
+export { type EntityType, entityTypes };
 
 /** One detected sensitive span in a text. Never carries the matched value itself. */
 export interface Finding {

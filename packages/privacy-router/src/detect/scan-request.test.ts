@@ -19,6 +19,11 @@ function valueAt(body: unknown, finding: RequestFinding): string {
     value = (value as Record<string, unknown>)[key];
   }
   if (typeof value !== 'string') throw new Error(`no string at ${finding.location}`);
+  if (finding.jsonPath !== undefined) {
+    value = JSON.parse(value);
+    for (const part of finding.jsonPath.split('/').slice(1)) value = (value as Record<string, unknown>)[part];
+    if (typeof value !== 'string') throw new Error(`no string at ${finding.jsonPath}`);
+  }
   return value.slice(finding.start, finding.end);
 }
 
@@ -157,5 +162,76 @@ describe('scanRequest', () => {
     let deep: unknown = `SSN ${ssn}`;
     for (let level = 0; level < 200; level += 1) deep = { content: deep };
     expect(() => scanRequest({ messages: [deep] }, { api: 'openai-chat', detector })).not.toThrow();
+  });
+
+  it('attack: JSON escaping in tool-call arguments does not hide a quoted secret or a private key', () => {
+    const quoted = [
+      'config: password = "Tr0ub4dor&3xQ"',
+      'export AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ1a2b3c4d"',
+      'api_key: "a8f5f167f44f4964e6c998dee827110c"',
+    ];
+    const privateKey = [
+      '-----BEGIN RSA PRIVATE KEY-----',
+      'MIIEowIBAAKCAQEAx4UbaDzY2J8Lq5vFm3kT9sW1nR7pQe2hZ6cY4uXbV0aJdK8L',
+      'lM3nO5pQ7rS9tU1vW3xY5zA7bC9dE1fG3hI5jK7lM9nO1pQ3rS5tU7vW9xY1zA3b',
+      '-----END RSA PRIVATE KEY-----',
+    ].join('\n');
+    const argumentsText = JSON.stringify({
+      files: [{ path: 'a.env', text: quoted.join('\n') }],
+      key: privateKey,
+    });
+    // The attack works on the raw JSON text: the escaped quotes hide every quoted secret ...
+    const raw = detector
+      .scan(argumentsText)
+      .map((finding) => argumentsText.slice(finding.start, finding.end));
+    expect(raw).toHaveLength(1);
+    expect(raw[0]?.startsWith('-----BEGIN RSA PRIVATE KEY-----')).toBe(true);
+    const body = {
+      model: 'gpt-4o',
+      messages: [
+        {
+          role: 'assistant',
+          tool_calls: [{ id: 'c', type: 'function', function: { name: 'write', arguments: argumentsText } }],
+        },
+      ],
+    };
+    // ... but scanRequest parses the arguments and scans each string unescaped.
+    const { findings } = scanRequest(body, { api: 'openai-chat', detector });
+    const parsed = JSON.parse(argumentsText) as { files: { text: string }[]; key: string };
+    const location = '/messages/0/tool_calls/0/function/arguments';
+    expect(findings.map((finding) => [finding.location, finding.jsonPath, finding.type])).toEqual([
+      [location, '/files/0/text', 'SECRET'],
+      [location, '/files/0/text', 'SECRET'],
+      [location, '/files/0/text', 'SECRET'],
+      [location, '/key', 'SECRET'],
+    ]);
+    const values = findings.map((finding) =>
+      (finding.jsonPath === '/key' ? parsed.key : (parsed.files[0]?.text ?? '')).slice(
+        finding.start,
+        finding.end,
+      ),
+    );
+    expect(values).toEqual([
+      'Tr0ub4dor&3xQ',
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ1a2b3c4d',
+      'a8f5f167f44f4964e6c998dee827110c',
+      privateKey,
+    ]);
+  });
+
+  it('still scans what lies outside string values of JSON arguments, and non-JSON arguments as text', () => {
+    const asNumber = `{"card": ${card.replaceAll(' ', '')}, "note": "ok"}`;
+    const broken = `{"email": "${email}"`;
+    const body = {
+      input: [
+        { type: 'function_call', call_id: 'c1', name: 'pay', arguments: asNumber },
+        { type: 'function_call', call_id: 'c2', name: 'mail', arguments: broken },
+      ],
+    };
+    const { findings } = scanRequest(body, { api: 'openai-responses', detector });
+    expect(findings.map((finding) => [finding.location, finding.jsonPath, finding.type])).toEqual([
+      ['/input/0/arguments', undefined, 'CREDIT_CARD'],
+      ['/input/1/arguments', undefined, 'EMAIL'],
+    ]);
   });
 });

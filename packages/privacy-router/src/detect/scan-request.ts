@@ -19,6 +19,11 @@ export interface RequestFinding extends Finding {
    * or `/messages/1/tool_calls/0/function/arguments`.
    */
   location: string;
+  /**
+   * For a finding inside tool-call `arguments` that hold JSON: the JSON Pointer of the string
+   * inside the parsed arguments the offsets refer to (`location` is then the arguments string).
+   */
+  jsonPath?: string | undefined;
 }
 
 /** Options of {@link scanRequest}. */
@@ -113,6 +118,39 @@ function isBinaryPayload(
   return false;
 }
 
+/** The parsed JSON of a tool-call `arguments` string, when it is a JSON object or array. */
+function parseArguments(text: string): object | undefined {
+  const first = text.trimStart().charAt(0);
+  if (first !== '{' && first !== '[') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Spans (quotes included) of the string literals of a valid JSON text that are values, not object
+ * keys: what the parsed walk scans, so a raw-text finding inside one is a duplicate.
+ */
+function valueStringSpans(json: string): [number, number][] {
+  const spans: [number, number][] = [];
+  for (let index = 0; index < json.length; index += 1) {
+    if (json.charCodeAt(index) !== 34) continue;
+    const start = index;
+    for (index += 1; index < json.length; index += 1) {
+      const code = json.charCodeAt(index);
+      if (code === 92) index += 1;
+      else if (code === 34) break;
+    }
+    let after = index + 1;
+    while (after < json.length && ' \t\n\r'.includes(json.charAt(after))) after += 1;
+    if (json.charAt(after) !== ':') spans.push([start, index + 1]);
+  }
+  return spans;
+}
+
 let sharedDetector: Detector | undefined;
 
 /**
@@ -140,6 +178,39 @@ export function scanRequest(body: unknown, options: ScanRequestOptions): Request
     for (const finding of detector.scan(text)) findings.push({ ...finding, location });
   };
 
+  // Tool-call arguments holding JSON: every string inside is scanned unescaped (escaped quotes or
+  // newlines must not hide a quoted secret or a private key block), with `jsonPath` pointing to
+  // it; the raw text is scanned too, for what lies outside string values (numbers, keys).
+  const scanArguments = (text: string, parsed: object, location: string): void => {
+    textsScanned += 1;
+    charactersScanned += text.length;
+    const stringSpans = valueStringSpans(text);
+    for (const finding of detector.scan(text)) {
+      const inString = stringSpans.some(([start, end]) => finding.start < end && finding.end > start);
+      if (!inString) findings.push({ ...finding, location });
+    }
+    const inner = (value: unknown, jsonPath: string, depth: number): void => {
+      if (depth > maximumDepth) return;
+      if (typeof value === 'string') {
+        if (value.length === 0) return;
+        textsScanned += 1;
+        charactersScanned += value.length;
+        for (const finding of detector.scan(value)) findings.push({ ...finding, location, jsonPath });
+        return;
+      }
+      if (typeof value !== 'object' || value === null) return;
+      if (Array.isArray(value)) {
+        value.forEach((item, index) => {
+          inner(item, `${jsonPath}/${index}`, depth + 1);
+        });
+        return;
+      }
+      for (const [childKey, child] of Object.entries(value))
+        inner(child, `${jsonPath}/${escapePointer(childKey)}`, depth + 1);
+    };
+    inner(parsed, '', 0);
+  };
+
   const walk = (
     value: unknown,
     location: string,
@@ -150,7 +221,10 @@ export function scanRequest(body: unknown, options: ScanRequestOptions): Request
   ): void => {
     if (depth > maximumDepth) return;
     if (typeof value === 'string') {
-      if (!isBinaryPayload(value, key, parent)) scanText(value, location);
+      if (isBinaryPayload(value, key, parent)) return;
+      const parsed = key === 'arguments' ? parseArguments(value) : undefined;
+      if (parsed !== undefined) scanArguments(value, parsed, location);
+      else scanText(value, location);
       return;
     }
     if (Array.isArray(value)) {

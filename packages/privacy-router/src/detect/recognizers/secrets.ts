@@ -43,6 +43,35 @@ function leftExtension(text: string, start: number): number {
   return index;
 }
 
+/**
+ * Rules every match of which starts with one of the rule's keywords right after an (ASCII, as in
+ * RE2) word boundary, e.g. `\b(ey[a-zA-Z0-9]{17,}\.ey...` for JWTs: a keyword occurrence glued
+ * to a word character on its left (`key`, `they` for `ey`; `plans.` for `s.`) cannot start a
+ * match, so it opens no window. Checked by reading each rule's pattern.
+ */
+const keywordAtWordStart: ReadonlySet<string> = new Set([
+  'jwt',
+  'jwt-loose',
+  'vault-service-token',
+  'gcp-api-key',
+  'gcp-api-key-loose',
+]);
+
+/**
+ * Literals (lower case) that every match of a rule contains, beyond its keywords: a rule runs only
+ * when all of them occur in the text. Checked by reading each rule's pattern; for rules that scan
+ * the whole text (unbounded patterns), this saves a full pass on most texts that mention `secret`.
+ */
+const requiredLiterals: Readonly<Record<string, readonly string[]>> = {
+  'kubernetes-secret-yaml': ['kind:', 'data:'],
+};
+
+function isAsciiWordCode(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95
+  );
+}
+
 interface CompiledRule {
   /** Whether the rule's `[\w.-]{0,50}?` prefix was dropped. */
   extendLeft: boolean;
@@ -53,6 +82,10 @@ interface CompiledRule {
   allowlists: readonly CompiledAllowlist[];
   generic: boolean;
   score: number;
+  /** See {@link keywordAtWordStart}. */
+  keywordAtWordStart: boolean;
+  /** See {@link requiredLiterals}. */
+  requiredLiterals: readonly string[];
 }
 
 /**
@@ -127,6 +160,8 @@ export function compileSecretRules(): readonly CompiledRule[] {
       ),
       generic,
       score: generic || rule.id === 'password-assignment' ? 0.8 : 1,
+      keywordAtWordStart: keywordAtWordStart.has(rule.id),
+      requiredLiterals: requiredLiterals[rule.id] ?? [],
     };
   });
   return compiledRules;
@@ -189,10 +224,21 @@ export function createSecretsRecognizer(): Recognizer {
       const { text } = input;
       const windows = new Map<number, [number, number][]>();
       for (const index of alwaysRun) windows.set(index, [[0, text.length]]);
+      const literalPresent = new Map<number, boolean>();
       for (const hit of keywordIndex.hits(input.lowerText)) {
+        const gluedLeft = hit.start > 0 && isAsciiWordCode(text.charCodeAt(hit.start - 1));
         for (const index of rulesByKeyword.get(hit.keyword) ?? []) {
           const compiled = rules[index];
           if (compiled === undefined) continue;
+          if (gluedLeft && compiled.keywordAtWordStart) continue;
+          if (compiled.requiredLiterals.length > 0) {
+            let present = literalPresent.get(index);
+            if (present === undefined) {
+              present = compiled.requiredLiterals.every((literal) => input.lowerText.includes(literal));
+              literalPresent.set(index, present);
+            }
+            if (!present) continue;
+          }
           const list = windows.get(index) ?? [];
           if (compiled.unbounded) {
             if (list.length === 0) list.push([0, text.length]);
@@ -203,7 +249,11 @@ export function createSecretsRecognizer(): Recognizer {
         }
       }
       const findings: Finding[] = [];
-      for (const [index, list] of windows) {
+      // Rule order (NemoClaw's rules first), not keyword order: which rule names a span that two
+      // rules find equally must not depend on where their keywords happen to occur.
+      const order = [...windows.keys()].sort((left, right) => left - right);
+      for (const index of order) {
+        const list = windows.get(index) ?? [];
         const compiled = rules[index];
         if (compiled === undefined) continue;
         for (const [from, to] of mergeWindows(text, list))

@@ -23,6 +23,15 @@ describe('policy terms', () => {
     expect(terms('   ')).toEqual([]);
   });
 
+  it('does not match a term followed by a combining mark or glued to a non-BMP letter', () => {
+    // "Initech" + U+0301 (combining acute) is another word; so is "𝐀Initech" (U+1D400, a letter).
+    expect(terms('Initech\u0301 and \u{1D400}Initech')).toEqual([]);
+    expect(terms('(Initech) "Bluebird"')).toEqual([
+      ['customers', 'Initech'],
+      ['codenames', 'Bluebird'],
+    ]);
+  });
+
   it('finds nothing when no terms are configured', () => {
     expect(createDetector({ entities: ['TERM'] }).scan('Globex')).toEqual([]);
   });
