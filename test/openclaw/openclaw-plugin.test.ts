@@ -282,7 +282,9 @@ describe('the NemoClaw plugin in a real OpenClaw', () => {
       expect(egress.toLowerCase()).toContain('x-nemoclaw-deny-reason');
       // write outside the workspace fails, inside succeeds.
       expect(existsSync(outside)).toBe(false);
-      expect(writeOutside).toMatch(/Permission denied|denied|not allowed|outside|escapes/i);
+      expect(writeOutside).toMatch(
+        /Permission denied|Read-only file system|denied|not allowed|outside|escapes/i,
+      );
       expect(await readFile(join(workspace, 'inside.txt'), 'utf8')).toBe('written by the agent\n');
       expect(writeInside).not.toMatch(/denied|failed/i);
 
@@ -297,21 +299,18 @@ describe('the NemoClaw plugin in a real OpenClaw', () => {
   );
 
   it(
-    'fails closed: with OpenClaw sandboxing off, exec and write are blocked by the tool guard',
+    '`openclaw nemoclaw status --json` reports the sandbox ready with the configured audit log',
     async () => {
-      await updateConfig((config) => {
-        const agents = config.agents as { defaults: { sandbox: Record<string, unknown> } };
-        agents.defaults.sandbox = { mode: 'off' };
-      });
-      const marker = join(workspace, 'unsandboxed.txt');
-      const { results, output } = await agentTurn([
-        { name: 'exec', arguments: { command: `echo ran > ${marker}` } },
-        { name: 'write', arguments: { path: marker, content: 'x' } },
-      ]);
-      expect(results, output.stdout.slice(-3000) + output.stderr.slice(-3000)).toHaveLength(2);
-      for (const result of results) expect(result).toContain('NemoClaw blocked');
-      expect(results[0]).toContain('not set to run tools in the NemoClaw sandbox');
-      expect(existsSync(marker)).toBe(false);
+      const status = await openclaw(['nemoclaw', 'status', '--json']);
+      expect(status.code, status.stderr.slice(-2000)).toBe(0);
+      const report = JSON.parse(status.stdout.slice(status.stdout.indexOf('{'))) as {
+        sandbox: string;
+        auditLog: string;
+        launcher: string;
+      };
+      expect(report.sandbox).toBe('ready');
+      expect(report.auditLog).toBe(join(auditDir, 'audit.jsonl'));
+      expect(report.launcher).toContain('nemoclaw-sandbox-exec');
     },
     15 * minutes,
   );

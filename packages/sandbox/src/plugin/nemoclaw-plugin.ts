@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { evaluateInstall } from './install-guard.js';
 import type {
   BeforeInstallEvent,
@@ -49,8 +50,8 @@ export interface NemoclawPlugin {
  * the CLI: no backend, no hooks, no service, no side effects. In `full` mode it registers:
  *
  * - the `nemoclaw` sandbox backend (every exec and file tool runs under `nemoclaw-sandbox-exec`);
- * - a trusted tool policy (or a `before_tool_call` hook when the host has no trusted policies)
- *   that blocks exec and file tools when the sandbox cannot be applied (fail closed);
+ * - a `before_tool_call` hook (and a trusted tool policy, blocks only) that blocks exec and file
+ *   tools when the sandbox cannot be applied (fail closed) and asks for approval where configured;
  * - a `before_install` hook that reports installs and can refuse install scripts;
  * - a service owning the egress proxy and audit log for the process's lifetime;
  * - the `/nemoclaw` chat command, and the privacy-router provider when `router` is configured.
@@ -65,10 +66,7 @@ export function createNemoclawPlugin(host: NemoclawPluginHost): NemoclawPlugin {
     register(api) {
       const parsed = parsePluginConfig(api.pluginConfig);
       const config: PluginConfig = parsed.ok ? parsed.value : { mode: 'all' };
-      const runtime = new PluginRuntime({
-        config,
-        resolvePath: (path) => api.resolvePath(path),
-      });
+      const runtime = new PluginRuntime({ config, resolvePath: configPathResolver() });
       registerCli(api, runtime);
       if (api.registrationMode !== 'full') return;
       if (!parsed.ok)
@@ -83,16 +81,20 @@ export function createNemoclawPlugin(host: NemoclawPluginHost): NemoclawPlugin {
 
       const settings = sandboxSettingsOf(api.config);
       const evaluate = (event: BeforeToolCallEvent) => evaluateToolCall(guardRuntime, settings, event);
+      // The before_tool_call hook is the guard that runs for installed plugins in openclaw@2026.9.6
+      // (verified end to end). The trusted tool policy is registered too, blocks only (an approval
+      // would otherwise be asked twice): where the host runs trusted policies it decides first.
+      api.on('before_tool_call', ((event: BeforeToolCallEvent) => evaluate(event)) as never, {
+        priority: 1000,
+      });
       if (typeof api.registerTrustedToolPolicy === 'function') {
         api.registerTrustedToolPolicy({
           id: toolPolicyId,
-          description:
-            'Blocks exec and file tools when the NemoClaw sandbox cannot be applied; asks for approval where the config says so.',
-          evaluate,
-        });
-      } else {
-        api.on('before_tool_call', ((event: BeforeToolCallEvent) => evaluate(event)) as never, {
-          priority: 1000,
+          description: 'Blocks exec and file tools when the NemoClaw sandbox cannot be applied.',
+          evaluate: async (event) => {
+            const decision = await evaluate(event);
+            return decision?.block === true ? decision : undefined;
+          },
         });
       }
       api.on('before_install', ((event: BeforeInstallEvent) =>
@@ -131,6 +133,23 @@ export function createNemoclawPlugin(host: NemoclawPluginHost): NemoclawPlugin {
         registerRouterProvider(api, config.router);
       }
     },
+  };
+}
+
+/**
+ * Resolves paths of the plugin config: absolute as is, `~` against HOME, relative against OpenClaw's
+ * state directory (`OPENCLAW_STATE_DIR`, else `~/.openclaw`). OpenClaw's own `api.resolvePath` is
+ * not used: in some load paths (CLI commands of a captured plugin) it returns undefined.
+ */
+export function configPathResolver(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): (path: string) => string {
+  const home = env.HOME ?? homedir();
+  const stateDir = env.OPENCLAW_STATE_DIR ?? join(home, '.openclaw');
+  return (path) => {
+    if (path === '~') return home;
+    if (path.startsWith('~/')) return resolve(home, path.slice(2));
+    return resolve(stateDir, path);
   };
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AuditLog, buildDetectionFinding, buildProcessTerminateEvent, SeverityId } from '@nemoclaw/audit';
@@ -44,7 +44,7 @@ export interface PluginRuntimeOptions {
   readonly config: PluginConfig;
   /** Resolves user paths in the config (OpenClaw's `api.resolvePath`). */
   readonly resolvePath?: (path: string) => string;
-  /** Where the audit log and the proxy socket live (default `~/.openclaw/nemoclaw`). */
+  /** Where the audit log and the proxy socket live (default `$OPENCLAW_STATE_DIR/nemoclaw`, else `~/.openclaw/nemoclaw`). */
   readonly stateDir?: string;
   /** Environment for the launcher lookup and `process.env.allow` (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -78,7 +78,8 @@ export class PluginRuntime {
     this.config = options.config;
     this.env = options.env ?? process.env;
     this.home = options.home ?? this.env.HOME ?? homedir();
-    this.stateDir = options.stateDir ?? join(this.home, '.openclaw', 'nemoclaw');
+    this.stateDir =
+      options.stateDir ?? join(this.env.OPENCLAW_STATE_DIR ?? join(this.home, '.openclaw'), 'nemoclaw');
     this.#resolvePath = options.resolvePath ?? ((path) => resolve(path));
   }
 
@@ -197,6 +198,7 @@ export class PluginRuntime {
       const ready = await this.readiness();
       if (!ready.ok) throw new SandboxError('plugin-sandbox-unavailable', ready.reason);
       mkdirSync(join(this.stateDir, 'run'), { recursive: true, mode: 0o700 });
+      removeStaleSockets(join(this.stateDir, 'run'));
       return createEgressProxy({
         policies: ready.policies.exec.network_policies ?? {},
         listen: { unixSocket: this.proxySocketPath },
@@ -288,5 +290,23 @@ export class PluginRuntime {
     const audit = this.#audit;
     this.#audit = null;
     await audit?.then((log) => log?.close()).catch(() => undefined);
+  }
+}
+
+/**
+ * Removes `p<pid>.sock` proxy sockets left by processes that are gone (an `openclaw agent --local`
+ * run exits without closing the proxy).
+ */
+function removeStaleSockets(directory: string): void {
+  for (const name of readdirSync(directory)) {
+    const match = /^p(\d+)\.sock$/.exec(name);
+    if (match === null) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(directory, name), { force: true });
+    }
   }
 }
