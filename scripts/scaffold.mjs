@@ -103,10 +103,10 @@ for (const [dir, name, description, references] of packages) {
     const path = join(root, dir, file);
     if (!existsSync(path)) writeFileSync(path, text);
   };
-  write('package.json', JSON.stringify(manifest, null, 2) + '\n');
+  write('package.json', `${JSON.stringify(manifest, null, 2)}\n`);
   write(
     'tsconfig.json',
-    JSON.stringify(
+    `${JSON.stringify(
       {
         extends: `${up}/tsconfig.base.json`,
         compilerOptions: {
@@ -119,11 +119,11 @@ for (const [dir, name, description, references] of packages) {
       },
       null,
       2,
-    ) + '\n',
+    )}\n`,
   );
   write(
     'tsconfig.build.json',
-    JSON.stringify(
+    `${JSON.stringify(
       {
         extends: './tsconfig.json',
         compilerOptions: {
@@ -140,7 +140,7 @@ for (const [dir, name, description, references] of packages) {
       },
       null,
       2,
-    ) + '\n',
+    )}\n`,
   );
   const entries = isApp ? `['src/index.ts', 'src/cli.ts']` : `['src/index.ts']`;
   write(

@@ -152,7 +152,7 @@ describe('policy apply on a running sandbox', () => {
         `first refused request ${latency} ms after the apply was sent`,
     );
     expect(latency).toBeLessThan(2000); // generous bound; the measured value is printed above
-    expect(firstRefusal.reason).toBe('host-not-allowed: 127.0.0.1:' + upstream.port);
+    expect(firstRefusal.reason).toBe(`host-not-allowed: 127.0.0.1:${upstream.port}`);
     // Once refused, always refused: the swap is atomic, no request after it uses the old policy.
     await waitFor(() => samplesSince(firstRefusal.time).length >= 5, 5000, 'more requests');
     expect(samplesSince(firstRefusal.time).every((sample) => sample.status === '403')).toBe(true);
