@@ -66,6 +66,19 @@ const requiredLiterals: Readonly<Record<string, readonly string[]>> = {
   'kubernetes-secret-yaml': ['kind:', 'data:'],
 };
 
+/**
+ * Tighter windows `[before, after]` (characters before the keyword's start and after its end) for
+ * the rules whose keywords occur everywhere (`key`, `token`, `pass` ...), from reading their
+ * patterns: a `generic-api-key` match (its `[\w.-]{0,50}?` prefix dropped) starts with the keyword
+ * and its bounded form ends within 182 characters after it (the unbounded form reaches the
+ * window's end and is rescanned); a `password-assignment` match starts at most 31 characters
+ * before the keyword and ends within 150 after it.
+ */
+const windowOverrides: Readonly<Record<string, readonly [number, number]>> = {
+  'generic-api-key': [0, 200],
+  'password-assignment': [40, 200],
+};
+
 function isAsciiWordCode(code: number): boolean {
   return (
     (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95
@@ -86,6 +99,8 @@ interface CompiledRule {
   keywordAtWordStart: boolean;
   /** See {@link requiredLiterals}. */
   requiredLiterals: readonly string[];
+  /** Characters searched before a keyword's start and after its end (bounded rules). */
+  window: readonly [number, number];
 }
 
 /**
@@ -162,6 +177,7 @@ export function compileSecretRules(): readonly CompiledRule[] {
       score: generic || rule.id === 'password-assignment' ? 0.8 : 1,
       keywordAtWordStart: keywordAtWordStart.has(rule.id),
       requiredLiterals: requiredLiterals[rule.id] ?? [],
+      window: windowOverrides[rule.id] ?? [windowBefore, windowAfter],
     };
   });
   return compiledRules;
@@ -243,7 +259,8 @@ export function createSecretsRecognizer(): Recognizer {
           if (compiled.unbounded) {
             if (list.length === 0) list.push([0, text.length]);
           } else {
-            list.push([hit.start - windowBefore, hit.end + windowAfter]);
+            const [before, after] = compiled.window;
+            list.push([hit.start - before, hit.end + after]);
           }
           windows.set(index, list);
         }
