@@ -24,8 +24,12 @@ export const cryptoContextWords: readonly string[] = [
   'pay',
 ];
 
-/** Runs of at least `minimum` ASCII letters and digits (widened by one character for `\b`). */
-function longAlphanumericRuns(text: string, minimum: number): { start: number; end: number }[] {
+/**
+ * Runs of `minimum` to `maximum` ASCII letters and digits (widened by one character for `\b`).
+ * A pattern bounded by `\b` on both sides and made of letters and digits only matches a whole
+ * run, so longer runs (hashes, API keys) need no regex pass.
+ */
+function alphanumericRuns(text: string, minimum: number, maximum: number): { start: number; end: number }[] {
   const runs: { start: number; end: number }[] = [];
   let start = -1;
   for (let index = 0; index <= text.length; index += 1) {
@@ -34,7 +38,7 @@ function longAlphanumericRuns(text: string, minimum: number): { start: number; e
       (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
     if (alphanumeric && start < 0) start = index;
     else if (!alphanumeric && start >= 0) {
-      if (index - start >= minimum)
+      if (index - start >= minimum && index - start <= maximum)
         runs.push({ start: Math.max(0, start - 1), end: Math.min(text.length, index + 1) });
       start = -1;
     }
@@ -55,7 +59,7 @@ export function createCryptoRecognizer(): Recognizer {
     scan(input: ScanInput): Finding[] {
       const { text, lowerText } = input;
       const findings: Finding[] = [];
-      for (const match of matchAllIn(base58Pattern, text, longAlphanumericRuns(text, 26))) {
+      for (const match of matchAllIn(base58Pattern, text, alphanumericRuns(text, 26, 35))) {
         if (isBase58Check(text.slice(match.start, match.end)))
           findings.push({
             type: 'CRYPTO',
