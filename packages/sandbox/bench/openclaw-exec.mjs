@@ -1,8 +1,8 @@
 // Per-exec overhead of the `nemoclaw` OpenClaw sandbox backend versus OpenClaw's exec without a
 // sandbox, in one run. Without a sandbox, OpenClaw's exec spawns the command through a shell on
 // the gateway host (`/bin/sh -c CMD`); with the backend it spawns the argv `buildExecSpec` returns
-// (a /bin/sh wrapper that opens the 0600 plan file as fd 3 and execs nemoclaw-sandbox-exec, which
-// sets up namespaces, Landlock, seccomp and the egress bridge, then runs `/bin/sh -c CMD`), and calls
+// (`nemoclaw-sandbox-exec --plan-file <0600 plan>`, which sets up namespaces, Landlock, seccomp and
+// the egress bridge, then runs `/bin/sh -c CMD`), and calls
 // `finalizeExec` afterwards (audit record). Both are timed from spawn request to process exit, 50
 // execs of `true` each, interleaved, after 5 warm-up execs. Appends/replaces its section in
 // BENCHMARKS.md. Usage: npx turbo run build --filter=@nemoclaw/sandbox && npm run bench:openclaw
@@ -91,14 +91,36 @@ async function sandboxed() {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+// The launcher alone, with the very plan the backend builds (read from its plan file before use):
+// what the kernel sandbox setup costs, separated from the backend's wiring.
+const probeSpec = await handle.buildExecSpec({ command: 'true', env, usePty: false });
+const planText = readFileSync(probeSpec.argv[2], 'utf8');
+await handle.finalizeExec({
+  status: 'completed',
+  exitCode: 0,
+  timedOut: false,
+  token: probeSpec.finalizeToken,
+});
+const planFile = join(root, 'bench-plan.json');
+writeFileSync(planFile, planText, { mode: 0o600 });
+
+async function launcherOnly() {
+  const start = process.hrtime.bigint();
+  await run([launcherPath, '--plan-file', planFile], {});
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
 for (let index = 0; index < warmup; index += 1) {
   await unsandboxed();
+  await launcherOnly();
   await sandboxed();
 }
 const plain = [];
+const launcher = [];
 const nemoclaw = [];
 for (let index = 0; index < iterations; index += 1) {
   plain.push(await unsandboxed());
+  launcher.push(await launcherOnly());
   nemoclaw.push(await sandboxed());
 }
 await runtime.close();
@@ -109,6 +131,7 @@ const added = median(nemoclaw) - median(plain);
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const rows = [
   ['OpenClaw exec without a sandbox (`/bin/sh -c true` on the host)', plain],
+  ['nemoclaw-sandbox-exec alone with the same plan (`--plan-file`)', launcher],
   ['OpenClaw exec in the `nemoclaw` backend (buildExecSpec + launcher + finalizeExec)', nemoclaw],
 ];
 const section = [
@@ -129,6 +152,8 @@ const section = [
   ),
   '',
   `Added per exec: **${format(added)} ms median** (target < 25 ms: ${added < 25 ? 'met' : 'missed'}); ratio sandboxed / unsandboxed ${format(median(nemoclaw) / median(plain))}×.`,
+  `Of that, the launcher's own sandbox setup (namespaces, mounts, Landlock, seccomp) is ${format(median(launcher) - median(plain))} ms and the backend's wiring (plan file, audit) ${format(median(nemoclaw) - median(launcher))} ms.`,
+  'buildExecSpec (policy → plan, 0600 plan file) and finalizeExec (plan removal, one audit record) take a few ms in process.',
   '',
 ];
 const file = join(packageDir, 'BENCHMARKS.md');

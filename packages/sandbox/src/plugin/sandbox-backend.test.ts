@@ -1,8 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxBackendExecSpec, SandboxBackendHandle, SandboxFsBridge } from './openclaw-types.js';
@@ -122,12 +122,25 @@ describe('exec through the nemoclaw backend', () => {
     expect(existsSync(join(home, 'outside.txt'))).toBe(false);
   });
 
-  it('the plan file is gone once the launcher has read it', async () => {
-    const result = await exec('true');
+  it('the plan file is private while the command runs and gone after finalizeExec', async () => {
+    const spec = await handle.buildExecSpec({
+      command: 'true',
+      env: { PATH: '/usr/bin:/bin' },
+      usePty: false,
+    });
+    const planPath = spec.argv[2] ?? '';
+    expect(spec.argv[1]).toBe('--plan-file');
+    expect(statSync(planPath).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(planPath)).mode & 0o777).toBe(0o700);
+    const result = await runSpec(spec);
     expect(result.code).toBe(0);
-    const planPath = result.spec.argv[4];
-    expect(planPath).toMatch(/\.json$/);
-    expect(existsSync(planPath ?? '')).toBe(false);
+    await handle.finalizeExec?.({
+      status: 'completed',
+      exitCode: 0,
+      timedOut: false,
+      token: spec.finalizeToken,
+    });
+    expect(existsSync(planPath)).toBe(false);
   });
 
   it('an unlisted host is refused by the egress proxy and the denial is audited', async () => {

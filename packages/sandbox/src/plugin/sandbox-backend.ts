@@ -9,7 +9,14 @@ import type {
 } from './openclaw-types.js';
 import type { PluginRuntime } from './plugin-runtime.js';
 import { createSandboxFsBridge } from './sandbox-fs-bridge.js';
-import { launcherArgv, planCommand, removePlanFile, runPlanned, writePlanFile } from './sandboxed-command.js';
+import {
+  launcherArgv,
+  planCommand,
+  removePlanFile,
+  removeStalePlanFiles,
+  runPlanned,
+  writePlanFile,
+} from './sandboxed-command.js';
 
 /** The backend id to put in `agents.defaults.sandbox.backend`. */
 export const nemoclawBackendId = 'nemoclaw';
@@ -27,8 +34,8 @@ function isExecToken(value: unknown): value is ExecToken {
   );
 }
 
-/** The environment of the tiny `/bin/sh` wrapper that starts the launcher (the command gets the plan's). */
-const wrapperEnvironment: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', LANG: 'C' };
+/** The launcher's own environment (it replaces it with the plan's for the command). */
+const launcherEnvironment: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', LANG: 'C' };
 
 /**
  * Creates the `nemoclaw` sandbox backend handle for one OpenClaw sandbox scope: every `exec` runs
@@ -53,6 +60,7 @@ export async function createNemoclawSandbox(
       `NemoClaw sandbox cannot be applied: ${ready.reason}`,
     );
   }
+  removeStalePlanFiles(runtime);
   const runtimeId = `nemoclaw-${createHash('sha256').update(`${params.scopeKey}\0${workdir}`).digest('hex').slice(0, 16)}`;
 
   const requireReady = async () => {
@@ -88,7 +96,7 @@ export async function createNemoclawSandbox(
       const token: ExecToken = { planPath, command, cwd };
       return {
         argv: launcherArgv(current.launcherPath, planPath),
-        env: wrapperEnvironment,
+        env: launcherEnvironment,
         stdinMode: 'pipe-closed',
         finalizeToken: token,
       };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPlan, type LaunchPlan, resolveAbiOverride, spawnWithPlan } from '@nemoclaw/native';
 import type { Policy } from '@nemoclaw/policy';
@@ -65,8 +65,9 @@ export function planCommand(
 }
 
 /**
- * Writes `plan` to a fresh 0600 file in a 0700 directory of the plugin's state dir. The exec
- * wrapper opens it as fd 3 and deletes it before the launcher starts.
+ * Writes `plan` to a fresh 0600 file (`O_EXCL`) in a 0700 directory of the plugin's state dir, for
+ * the launcher's `--plan-file`. The plan holds nothing the sandboxed command does not already have
+ * (its own argv, environment and the policy), and the backend removes it in `finalizeExec`.
  */
 export function writePlanFile(runtime: PluginRuntime, plan: LaunchPlan): string {
   const directory = join(runtime.stateDir, 'run', 'plans');
@@ -76,25 +77,37 @@ export function writePlanFile(runtime: PluginRuntime, plan: LaunchPlan): string 
   return path;
 }
 
-/** Removes a plan file if the wrapper has not already done so. */
+/** Removes a plan file. */
 export function removePlanFile(path: string): void {
   rmSync(path, { force: true });
 }
 
 /**
- * The argv OpenClaw spawns for one sandboxed exec: a fixed `/bin/sh` wrapper that opens the plan
- * file as fd 3, deletes it, and execs the launcher with `--plan-fd 3` (the plan never stays on disk
- * while the command runs, and no part of the command is interpreted outside the sandbox).
+ * Removes plan files older than `maximumAgeMs` (default one hour) left by processes that ended
+ * before `finalizeExec` ran.
  */
+export function removeStalePlanFiles(runtime: PluginRuntime, maximumAgeMs = 60 * 60 * 1000): void {
+  const directory = join(runtime.stateDir, 'run', 'plans');
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return;
+  }
+  const cutoff = Date.now() - maximumAgeMs;
+  for (const name of names) {
+    const path = join(directory, name);
+    try {
+      if (statSync(path).mtimeMs < cutoff) rmSync(path, { force: true });
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** The argv OpenClaw spawns for one sandboxed exec: the launcher reading the plan file. */
 export function launcherArgv(launcherPath: string, planPath: string): string[] {
-  return [
-    '/bin/sh',
-    '-c',
-    'exec 3<"$1" && rm -f -- "$1" && exec "$2" --plan-fd 3',
-    'nemoclaw-exec',
-    planPath,
-    launcherPath,
-  ];
+  return [launcherPath, '--plan-file', planPath];
 }
 
 /** What a buffered sandboxed command produced. */
