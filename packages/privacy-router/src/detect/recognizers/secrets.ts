@@ -330,8 +330,11 @@ function scanWindow(
   const windowText = from === 0 && to === text.length ? text : text.slice(from, to);
   for (const match of matchAll(compiled.regex, windowText)) {
     if (match.end === windowText.length && to < text.length) {
-      // A match reaching the window's end may continue past it (a very long token): rescan the rest.
-      scanWindow(compiled, input, from + match.start, text.length, global, findings);
+      // A match reaching the window's end may continue past it (a very long token, or `$` matching
+      // at the window's end): rescan from the match's start over a window twice as long (again if
+      // needed), rather than to the end of the text, which made every such case a full pass.
+      const extended = snapEnd(text, to + Math.max(windowAfter, to - from));
+      scanWindow(compiled, input, from + match.start, extended, global, findings);
       return;
     }
     let index = rule.secretGroup;
