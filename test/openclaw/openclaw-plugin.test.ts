@@ -152,8 +152,9 @@ beforeAll(async () => {
       timeout: 10 * minutes,
     });
   }
-  // Outside /tmp (the default policy gives the sandbox a private /tmp) and short (Unix socket paths).
-  const cache = join(repositoryDir, 'node_modules', '.cache', 'oce2e');
+  // Outside /tmp (the default policy gives the sandbox a private /tmp, and the repository itself may
+  // be cloned under /tmp) and short (Unix socket paths).
+  const cache = '/var/tmp/nemoclaw-oce2e';
   await mkdir(cache, { recursive: true });
   root = await mkdtemp(join(cache, 'r'));
   home = join(root, 'h');

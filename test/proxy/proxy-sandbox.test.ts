@@ -9,7 +9,6 @@ import { once } from 'node:events';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runSandboxed, spawnSandboxed } from '@nemoclaw/native';
 import { type Policy, parsePolicy } from '@nemoclaw/policy';
 import {
@@ -32,7 +31,8 @@ const bridgePort = 3128;
 beforeAll(async () => {
   launcherPath = buildFreshLauncher();
   // Outside /tmp: the sandbox gets a private /tmp, and the bridge must still see the proxy's socket.
-  const cache = fileURLToPath(new URL('../../node_modules/.cache/nemoclaw-proxy-e2e/', import.meta.url));
+  // Outside /tmp (private inside the sandbox; the repository may be cloned under /tmp).
+  const cache = '/var/tmp/nemoclaw-proxy-e2e/';
   await mkdir(cache, { recursive: true });
   workdir = await mkdtemp(cache);
   upstream = createServer((request, response) =>

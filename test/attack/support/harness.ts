@@ -31,7 +31,9 @@ export function buildProbe(): string {
   if (cachedProbe !== undefined) return cachedProbe;
   const source = readFileSync(probeSource);
   const digest = createHash('sha256').update(source).digest('hex').slice(0, 16);
-  const directory = join(repoRoot, 'node_modules', '.cache', 'nemoclaw-attack', digest);
+  // Outside /tmp: the repository may be cloned under /tmp, which the sandbox replaces with a
+  // private tmpfs, so a probe kept inside the clone would not exist in there.
+  const directory = join(existsSync('/var/tmp') ? '/var/tmp' : tmpdir(), 'nemoclaw-attack-probe', digest);
   const binary = join(directory, 'attack');
   if (!existsSync(binary)) {
     mkdirSync(directory, { recursive: true });

@@ -78,7 +78,8 @@ async function exec(command: string) {
 beforeAll(async () => {
   launcherPath = buildFreshLauncher();
   // Outside /tmp: the default policy gives the sandbox a private /tmp.
-  const cache = fileURLToPath(new URL('../../../../node_modules/.cache/ncp/', import.meta.url));
+  // Outside /tmp (private inside the sandbox; the repository may be cloned under /tmp) and short.
+  const cache = '/var/tmp/nemoclaw-ncp/';
   await mkdir(cache, { recursive: true });
   root = await mkdtemp(cache);
   home = join(root, 'h');
