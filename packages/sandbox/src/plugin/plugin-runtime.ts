@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { AuditLog, buildDetectionFinding, buildProcessTerminateEvent, SeverityId } from '@nemoclaw/audit';
 import { buildPlan, landlockAbiRequiredBy, locateLauncher, type ProbeReport, probe } from '@nemoclaw/native';
 import { loadPolicyFile, type Policy, shippedPoliciesDir } from '@nemoclaw/policy';
+import { defaultBridgeListen } from '../lifecycle/proxy-environment.js';
 import { egressDecisionToAuditEvent } from '../proxy/decision-audit-event.js';
 import { createEgressProxy } from '../proxy/egress-proxy.js';
 import type { EgressDecision, EgressProxy } from '../proxy/egress-proxy-types.js';
@@ -53,7 +54,7 @@ export interface PluginRuntimeOptions {
 }
 
 /** Where the in-sandbox bridge listens: the command's HTTP(S)_PROXY. */
-export const bridgeListen = '127.0.0.1:3128';
+export const bridgeListen = defaultBridgeListen;
 
 const maximumDenials = 100;
 

@@ -3,31 +3,9 @@ import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { buildPlan, type LaunchPlan, resolveAbiOverride, spawnWithPlan } from '@nemoclaw/native';
 import type { Policy } from '@nemoclaw/policy';
+import { proxyEnvironment } from '../lifecycle/proxy-environment.js';
 import { SandboxError } from '../sandbox-error.js';
 import { bridgeListen, type PluginRuntime, type PolicyScope, type ReadyState } from './plugin-runtime.js';
-
-/**
- * The variables that point common clients at the in-sandbox bridge to the egress proxy (curl, git,
- * Python, Go, npm, pip, Node 24+ fetch). Nothing else is reachable from inside: Landlock allows TCP
- * connect to the bridge port only.
- */
-export function proxyVariables(listen: string = bridgeListen): Record<string, string> {
-  const url = `http://${listen}`;
-  return {
-    HTTP_PROXY: url,
-    HTTPS_PROXY: url,
-    ALL_PROXY: url,
-    NO_PROXY: '',
-    http_proxy: url,
-    https_proxy: url,
-    all_proxy: url,
-    no_proxy: '',
-    npm_config_proxy: url,
-    npm_config_https_proxy: url,
-    PIP_PROXY: url,
-    NODE_USE_ENV_PROXY: '1',
-  };
-}
 
 /** Inputs of {@link planCommand}. */
 export interface PlanCommandOptions {
@@ -61,7 +39,7 @@ export function planCommand(
     bridge: network ? { listen: bridgeListen, unix_socket: runtime.proxySocketPath } : null,
     abiOverride: resolveAbiOverride(undefined, runtime.env),
   });
-  return network ? { ...plan, env: { ...plan.env, ...proxyVariables() } } : plan;
+  return network ? { ...plan, env: { ...plan.env, ...proxyEnvironment(bridgeListen) } } : plan;
 }
 
 /**
