@@ -2,7 +2,6 @@
 export type AuditErrorCode =
   | 'INVALID_EVENT_INPUT'
   | 'SECRET_IN_FIELD'
-  | 'INVALID_SANDBOX_NAME'
   | 'LOG_IO'
   | 'LOG_CLOSED'
   | 'LOG_CORRUPT'

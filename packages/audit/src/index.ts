@@ -7,7 +7,6 @@
 export { AuditError, type AuditErrorCode, SecretInFieldError } from './audit-error.js';
 export { canonicalJson, type JsonValue } from './canonical-json.js';
 export { listLogFiles, rotatedPath } from './log/audit-log-files.js';
-export { sandboxAuditLogPath, sandboxStateDirectory } from './log/audit-log-path.js';
 export { AuditLog, type AuditLogOptions, type FsyncPolicy } from './log/audit-log-writer.js';
 export { type AuditRecord, computeRecordHash, genesisHash, hashDomain } from './log/audit-record.js';
 export { type FollowOptions, followAuditLog } from './log/follow-audit-log.js';

@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditLog, buildPolicyChangeEvent, sandboxAuditLogPath } from '@nemoclaw/audit';
+import { AuditLog, buildPolicyChangeEvent } from '@nemoclaw/audit';
+import { nemoclawHome, sandboxPaths } from '@nemoclaw/sandbox';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../program.js';
 
@@ -38,7 +39,7 @@ async function run(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 async function writeSandboxLog(count: number): Promise<string> {
-  const path = sandboxAuditLogPath('dev');
+  const path = sandboxPaths(nemoclawHome(), 'dev').auditLog;
   const log = await AuditLog.open(path);
   for (let index = 0; index < count; index += 1) {
     await log.append(
