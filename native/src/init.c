@@ -328,6 +328,8 @@ static void setup_mounts(const struct plan *plan)
 	/* The launcher created the missing placeholders (main.c): empty, and read-only from now on. */
 	for (size_t index = 0; index < plan->fs.placeholder_count; index++)
 		bind_read_only(plan->fs.placeholders[index]);
+	for (size_t index = 0; index < plan->fs.placeholder_file_count; index++)
+		bind_read_only(plan->fs.placeholder_files[index]);
 	for (size_t index = 0; index < plan->fs.read_only_bind_count; index++)
 		bind_read_only(plan->fs.read_only_binds[index]);
 	for (size_t index = 0; index < plan->fs.deny_count; index++)

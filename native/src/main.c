@@ -532,7 +532,7 @@ int main(int argc, char **argv)
 
 	/* 3. Namespaces. */
 	create_namespaces(plan);
-	if (plan->fs.placeholder_count) {
+	if (plan->fs.placeholder_count || plan->fs.placeholder_file_count) {
 		if (before_failing_exit == NULL)
 			before_failing_exit = launcher_failing_exit;
 		placeholders_create(plan);

@@ -1,12 +1,15 @@
-/* Empty read-only placeholders for missing persistence directories (placeholders.c). */
+/* Read-only placeholders for missing persistence points, shared safely between sandboxes
+ * (placeholders.c). */
 #ifndef NEMOCLAW_PLACEHOLDERS_H
 #define NEMOCLAW_PLACEHOLDERS_H
 
 #include "plan.h"
 
-/* Creates the missing filesystem.placeholders directories (and missing parents); remembers them. */
+/* Creates (marked) or adopts the filesystem.placeholders directories and placeholder_files, and
+ * holds a shared lock on each for the launcher's lifetime. */
 void placeholders_create(const struct plan *plan);
-/* Unmounts and removes what placeholders_create created (when empty). */
+/* Unmounts them and removes the ones this launcher created or adopted, when no other sandbox
+ * holds them and they are unchanged. */
 void placeholders_remove(void);
 
 #endif

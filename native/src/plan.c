@@ -205,9 +205,35 @@ static void parse_namespaces(const json_t *namespaces, struct plan *plan)
 	plan->ns.cgroup = get_bool(namespaces, "cgroup", "namespaces", true);
 }
 
+/* filesystem.placeholder_files: [{"path": "/abs", "content": "..."}], content at most 4 KiB. */
+static void parse_placeholder_files(const json_t *files, struct plan *plan)
+{
+	static const char *const keys[] = {"path", "content", NULL};
+	if (!json_is_array(files))
+		bad("filesystem.placeholder_files must be an array of {path, content} objects");
+	size_t count = json_array_size(files);
+	plan->fs.placeholder_files = allocate(count + 1, sizeof *plan->fs.placeholder_files);
+	plan->fs.placeholder_contents = allocate(count + 1, sizeof *plan->fs.placeholder_contents);
+	char label[96];
+	for (size_t index = 0; index < count; index++) {
+		const json_t *entry = json_array_get(files, index);
+		snprintf(label, sizeof label, "filesystem.placeholder_files[%zu]", index);
+		need_object(entry, label);
+		only_keys(entry, label, keys);
+		char what[128];
+		snprintf(what, sizeof what, "%s.path", label);
+		plan->fs.placeholder_files[index] = absolute_path(json_object_get(entry, "path"), what);
+		snprintf(what, sizeof what, "%s.content", label);
+		plan->fs.placeholder_contents[index] = string_value(json_object_get(entry, "content"), what);
+		if (strlen(plan->fs.placeholder_contents[index]) > 4096)
+			bad("%s is longer than 4096 bytes", what);
+	}
+	plan->fs.placeholder_file_count = count;
+}
+
 static void parse_filesystem(const json_t *filesystem, struct plan *plan)
 {
-	static const char *const keys[] = {"proc", "private_tmp", "deny", "read_only_binds", "read_only_root", "writable", "no_exec", "placeholders", NULL};
+	static const char *const keys[] = {"proc", "private_tmp", "deny", "read_only_binds", "read_only_root", "writable", "no_exec", "placeholders", "placeholder_files", NULL};
 	need_object(filesystem, "filesystem");
 	only_keys(filesystem, "filesystem", keys);
 	plan->fs.proc = get_bool(filesystem, "proc", "filesystem", true);
@@ -228,6 +254,9 @@ static void parse_filesystem(const json_t *filesystem, struct plan *plan)
 	json_t *placeholders = json_object_get(filesystem, "placeholders");
 	if (placeholders)
 		plan->fs.placeholders = path_list(placeholders, "filesystem.placeholders", &plan->fs.placeholder_count);
+	json_t *files = json_object_get(filesystem, "placeholder_files");
+	if (files)
+		parse_placeholder_files(files, plan);
 }
 
 static unsigned access_bit(const char *name, const char *where)
@@ -532,8 +561,9 @@ int plan_parse(const char *text, size_t length, int plan_fd, struct plan *plan, 
 	if (filesystem)
 		parse_filesystem(filesystem, plan);
 	if (!plan->ns.mount && (plan->fs.proc || plan->fs.private_tmp || plan->fs.deny_count || plan->fs.read_only_bind_count ||
-				plan->fs.read_only_root || plan->fs.writable_count || plan->fs.no_exec_count || plan->fs.placeholder_count))
-		bad("filesystem.proc, private_tmp, deny, read_only_binds, read_only_root, writable, no_exec and placeholders need namespaces.mount");
+				plan->fs.read_only_root || plan->fs.writable_count || plan->fs.no_exec_count || plan->fs.placeholder_count ||
+				plan->fs.placeholder_file_count))
+		bad("filesystem.proc, private_tmp, deny, read_only_binds, read_only_root, writable, no_exec, placeholders and placeholder_files need namespaces.mount");
 
 	json_t *landlock = json_object_get(root, "landlock");
 	if (!landlock)

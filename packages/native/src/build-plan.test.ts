@@ -6,6 +6,7 @@ import {
   buildPlan,
   expandPath,
   landlockAbiRequiredBy,
+  persistenceFiles,
   persistencePaths,
   sandboxEnvironment,
 } from './build-plan.js';
@@ -170,21 +171,31 @@ describe('buildPlan: masks and persistence protection', () => {
     const result = plan({
       filesystem_policy: { include_workdir: true, read_only: [home], read_write: [join(root, 'tmp')] },
     });
-    expect(result.plan.filesystem.read_only_binds).toEqual([
-      join(workdir, '.git/hooks'),
-      join(workdir, '.git/config'),
-      join(workdir, '.vscode'),
-    ]);
+    // existing placeholder paths go to the launcher as placeholders (it may share another sandbox's)
+    expect(result.plan.filesystem.read_only_binds).toEqual([join(workdir, '.git/config')]);
+    expect(result.plan.filesystem.placeholders).toEqual(
+      expect.arrayContaining([join(workdir, '.git/hooks'), join(workdir, '.vscode')]),
+    );
     const writableHome = plan({ filesystem_policy: { read_write: [home] } });
-    expect(writableHome.plan.filesystem.read_only_binds).toEqual([join(home, '.bashrc')]);
+    expect(writableHome.plan.filesystem.read_only_binds).toEqual([]);
+    expect(writableHome.plan.filesystem.placeholder_files).toContainEqual({
+      path: join(home, '.bashrc'),
+      content: persistenceFiles['.bashrc'],
+    });
     expect(persistencePaths).toContain('.mcp.json');
   });
 
   it('does not re-bind what is already masked, and can be turned off', () => {
     const masked = plan({ filesystem_policy: { include_workdir: true, deny: [join(workdir, '.git')] } });
-    expect(masked.plan.filesystem.read_only_binds).toEqual([join(workdir, '.vscode')]);
+    expect(masked.plan.filesystem.read_only_binds).toEqual([]);
+    expect(masked.plan.filesystem.placeholders).toContain(join(workdir, '.vscode'));
+    expect(masked.plan.filesystem.placeholders).not.toContain(join(workdir, '.git/hooks'));
+    expect(masked.plan.filesystem.placeholder_files?.map((entry) => entry.path)).not.toContain(
+      join(workdir, '.git/commondir'),
+    );
     const off = plan({ filesystem_policy: { include_workdir: true } }, { protectPersistence: false });
     expect(off.plan.filesystem.read_only_binds).toEqual([]);
+    expect(off.plan.filesystem.placeholder_files).toEqual([]);
   });
 
   it('refuses a workdir or cwd under /tmp when /tmp is private, and skips rules beneath it', () => {
@@ -393,10 +404,16 @@ describe('read-only root', () => {
 
   it('asks for read-only placeholders for missing persistence directories, and pins their parents', () => {
     const inProject = plan({ filesystem_policy: { include_workdir: true } }).plan;
-    // .git/hooks and .vscode exist (bound read-only); the others get placeholders
+    // .git/hooks and .vscode exist (the launcher binds them, creates the others)
     expect(inProject.filesystem.placeholders).toEqual(
-      ['.idea', '.claude', '.cursor'].map((name) => join(workdir, name)),
+      ['.git/hooks', '.vscode', '.idea', '.claude', '.cursor'].map((name) => join(workdir, name)),
     );
+    // files: neutral contents; shell start-up files only in the home directory
+    expect(inProject.filesystem.placeholder_files).toEqual([
+      { path: join(workdir, '.git/commondir'), content: '.\n' },
+      { path: join(workdir, '.gitmodules'), content: '' },
+      { path: join(workdir, '.mcp.json'), content: '{"mcpServers":{}}\n' },
+    ]);
     const inHome = plan({ filesystem_policy: { include_workdir: true } }, { workdir: home }).plan;
     expect(inHome.filesystem.placeholders).toEqual(
       expect.arrayContaining([
@@ -404,6 +421,11 @@ describe('read-only root', () => {
         join(home, '.local/bin'),
         join(home, '.vscode'),
       ]),
+    );
+    expect(inHome.filesystem.placeholder_files?.map((entry) => entry.path)).toEqual(
+      expect.arrayContaining(
+        ['.zshrc', '.profile', '.bash_profile', '.gitconfig'].map((name) => join(home, name)),
+      ),
     );
     expect(inHome.filesystem.writable).toEqual(
       expect.arrayContaining([join(home, '.config'), join(home, '.local')]),

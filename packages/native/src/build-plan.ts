@@ -57,6 +57,7 @@ export interface BuiltPlan {
 export const persistencePaths: readonly string[] = [
   '.git/hooks',
   '.git/config',
+  '.git/commondir',
   '.gitconfig',
   '.gitmodules',
   '.bashrc',
@@ -80,8 +81,7 @@ export const persistencePaths: readonly string[] = [
 /**
  * The {@link persistencePaths} that are directories: when missing from the workdir (or the home
  * directory, for the home-only ones), the launcher creates an empty placeholder and binds it
- * read-only for the sandbox's lifetime, so nothing can be planted there either. Missing *files*
- * get no placeholder: an empty one would change what tools outside read meanwhile.
+ * read-only for the sandbox's lifetime, so nothing can be planted there either.
  */
 export const persistenceDirectories: readonly string[] = [
   '.git/hooks',
@@ -95,12 +95,54 @@ export const persistenceDirectories: readonly string[] = [
   '.local/bin',
 ];
 
-const homeOnlyDirectories: readonly string[] = [
+const shellPlaceholderNote =
+  '# Placeholder held read-only by a running NemoClaw sandbox; removed when it exits.\n';
+
+/**
+ * The {@link persistencePaths} that are files, with the neutral content of their placeholder: when
+ * missing, the launcher creates the file with this content, binds it read-only for the sandbox's
+ * lifetime and removes it (if unchanged) at exit. Each content makes tools outside behave exactly
+ * as if the file were missing: `.git/commondir` names the repository itself, `~/.bash_profile` and
+ * `~/.bash_login` fall through to the files bash would read without them, `.mcp.json` declares no
+ * servers, the others are comments only.
+ */
+export const persistenceFiles: Readonly<Record<string, string>> = {
+  '.git/commondir': '.\n',
+  '.gitmodules': '',
+  '.mcp.json': '{"mcpServers":{}}\n',
+  '.gitconfig': shellPlaceholderNote,
+  '.bashrc': shellPlaceholderNote,
+  '.bash_profile': `${shellPlaceholderNote}if [ -r "$HOME/.bash_login" ]; then . "$HOME/.bash_login"; elif [ -r "$HOME/.profile" ]; then . "$HOME/.profile"; fi\n`,
+  '.bash_login': `${shellPlaceholderNote}if [ -r "$HOME/.profile" ]; then . "$HOME/.profile"; fi\n`,
+  '.profile': shellPlaceholderNote,
+  '.zshrc': shellPlaceholderNote,
+  '.zshenv': shellPlaceholderNote,
+  '.zprofile': shellPlaceholderNote,
+};
+
+/** Placeholders made only in the home directory (elsewhere nothing reads them). */
+const homeOnly: readonly string[] = [
   '.config/git',
   '.config/systemd',
   '.config/autostart',
   '.local/bin',
+  '.gitconfig',
+  '.bashrc',
+  '.bash_profile',
+  '.bash_login',
+  '.profile',
+  '.zshrc',
+  '.zshenv',
+  '.zprofile',
 ];
+
+function insideDenied(path: string, denied: string): boolean {
+  return path !== denied && isWithin(path, denied);
+}
+
+function persistenceKind(relative: string): PathKind {
+  return persistenceFiles[relative] === undefined ? 'directory' : 'file';
+}
 
 function placeholderWanted(
   relative: string,
@@ -108,10 +150,11 @@ function placeholderWanted(
   places: { workdir: string; home: string },
   inspect: (path: string) => PathKind,
 ): boolean {
-  if (!persistenceDirectories.includes(relative)) return false;
+  if (!persistenceDirectories.includes(relative) && persistenceFiles[relative] === undefined) return false;
   if (base !== places.workdir && base !== places.home) return false;
-  if (homeOnlyDirectories.includes(relative) && base !== places.home) return false;
-  // .git/hooks only in an existing repository: the sandbox must stay free to `git init`.
+  if (homeOnly.includes(relative) && base !== places.home) return false;
+  // .git/hooks and .git/commondir only in an existing repository: the sandbox must stay free to
+  // `git init`, and a linked worktree's .git is a file.
   if (relative.startsWith('.git/')) return inspect(join(base, '.git')) === 'directory';
   return true;
 }
@@ -242,6 +285,7 @@ export function buildPlan(policy: SandboxPolicy, options: BuildPlanOptions): Bui
   const protect = options.protectPersistence ?? true;
   const readOnlyBinds: string[] = [];
   const placeholders: string[] = [];
+  const placeholderFiles: { path: string; content: string }[] = [];
   const pinned: string[] = [];
   if (protect) {
     for (const rule of paths) {
@@ -250,11 +294,20 @@ export function buildPlan(policy: SandboxPolicy, options: BuildPlanOptions): Bui
       for (const relative of persistencePaths) {
         const candidate = join(rule.path, relative);
         const kind = inspect(candidate);
-        if (kind === 'directory' || kind === 'file') {
-          readOnlyBinds.push(candidate);
+        const content = persistenceFiles[relative];
+        // A placeholder path goes to the launcher as one even when it exists: it may be another
+        // sandbox's placeholder, which the launcher then shares (and removes when the last exits).
+        const wanted =
+          (kind === 'missing' || kind === persistenceKind(relative)) &&
+          placeholderWanted(relative, rule.path, { workdir, home }, inspect);
+        if (wanted && content !== undefined) {
+          placeholderFiles.push({ path: candidate, content });
           protectedHere.push(candidate);
-        } else if (kind === 'missing' && placeholderWanted(relative, rule.path, { workdir, home }, inspect)) {
+        } else if (wanted) {
           placeholders.push(candidate);
+          protectedHere.push(candidate);
+        } else if (kind === 'directory' || kind === 'file') {
+          readOnlyBinds.push(candidate);
           protectedHere.push(candidate);
         }
       }
@@ -307,7 +360,13 @@ export function buildPlan(policy: SandboxPolicy, options: BuildPlanOptions): Bui
         (path) => !deny.some((denied) => isWithin(path, denied)),
       ),
       no_exec: noExecute,
-      placeholders: unique(placeholders).filter((path) => !deny.some((denied) => isWithin(path, denied))),
+      // A placeholder that is itself denied is still made: the mask then has something to cover.
+      placeholders: unique(placeholders).filter((path) => !deny.some((denied) => insideDenied(path, denied))),
+      placeholder_files: placeholderFiles.filter(
+        (entry, index) =>
+          placeholderFiles.findIndex((other) => other.path === entry.path) === index &&
+          !deny.some((denied) => insideDenied(entry.path, denied)),
+      ),
     },
     landlock: {
       compatibility: policy.landlock?.compatibility ?? 'hard_requirement',

@@ -15,6 +15,7 @@ export {
   landlockAbiRequiredBy,
   type PathKind,
   persistenceDirectories,
+  persistenceFiles,
   persistencePaths,
   type SkippedPath,
   sandboxEnvironment,

@@ -56,8 +56,15 @@ export const launchPlanSchema = z.strictObject({
     writable: z.array(z.string().startsWith('/')).optional(),
     /** Paths re-bound noexec: execve, the dynamic loader and mmap(PROT_EXEC) all fail there. */
     no_exec: z.array(z.string().startsWith('/')).optional(),
-    /** Missing directories the launcher creates empty, binds read-only and removes at exit. */
+    /** Missing directories the launcher creates empty, binds read-only and removes at exit (shared between sandboxes). */
     placeholders: z.array(z.string().startsWith('/')).optional(),
+    /**
+     * Missing files the launcher creates with a neutral content (at most 4 KiB), binds read-only
+     * and removes at exit when unchanged.
+     */
+    placeholder_files: z
+      .array(z.strictObject({ path: z.string().startsWith('/'), content: z.string().max(4096) }))
+      .optional(),
   }),
   landlock: z.strictObject({
     compatibility: z.enum(['hard_requirement', 'best_effort']),
