@@ -1,6 +1,7 @@
 import type { Detector } from '../detect/create-detector.js';
 import { type RequestApi, type RequestFinding, scanRequest } from '../detect/scan-request.js';
 import type { ClientApi } from '../route/conversation-id.js';
+import { jsonTextTokens } from './json-text-tokens.js';
 import { plainPlaceholderPattern } from './placeholder.js';
 import { redactText } from './redact-text.js';
 import type { RedactionVault } from './redaction-vault.js';
@@ -10,8 +11,11 @@ import type { RedactionVault } from './redaction-vault.js';
  * the string inside that JSON the offsets refer to.
  */
 export interface RouterFinding extends RequestFinding {
-  /** JSON Pointer inside the JSON text at `location`, when the finding is in tool-call arguments. */
-  jsonPath?: string | undefined;
+  /**
+   * True when the finding is a JSON number of the body (at `location`, offsets covering its
+   * decimal text): redaction replaces the number by a placeholder string.
+   */
+  numeric?: boolean | undefined;
 }
 
 /** The findings of every text of a request. */
@@ -46,74 +50,103 @@ function pointerParts(pointer: string): string[] {
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** Calls `visit` for every string in `value`, with its JSON Pointer. */
-function eachString(
+/** Integers with at least this many digits are scanned too (card, account and phone numbers). */
+const minimumScannedDigits = 7;
+
+/** Where tool-call inputs are JSON values rather than JSON text: Anthropic `tool_use.input`, object `arguments`. */
+function isToolInput(key: string, value: unknown, parent: Record<string, unknown> | undefined): boolean {
+  if (!isContainer(value)) return false;
+  if (key === 'arguments') return true;
+  return (
+    key === 'input' &&
+    parent !== undefined &&
+    typeof parent.type === 'string' &&
+    parent.type.endsWith('tool_use')
+  );
+}
+
+/**
+ * Calls `visit` for every integer inside tool-call inputs that are JSON values (Anthropic
+ * `tool_use.input`, `arguments` objects), with its JSON Pointer. Numbers elsewhere (`seed`,
+ * `max_tokens`, schema bounds) are protocol, not data.
+ */
+function eachToolInputNumber(
   value: unknown,
   pointer: string,
-  visit: (text: string, pointer: string, key: string) => void,
+  visit: (value: number, pointer: string) => void,
+  inside: boolean,
   depth = 0,
   key = '',
+  parent: Record<string, unknown> | undefined = undefined,
 ): void {
-  if (typeof value === 'string') {
-    visit(value, pointer, key);
+  if (typeof value === 'number') {
+    if (inside) visit(value, pointer);
     return;
   }
   if (depth > maximumDepth || !isContainer(value)) return;
+  const nowInside = inside || isToolInput(key, value, parent);
   if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) {
-      eachString(value[index], `${pointer}/${index}`, visit, depth + 1, String(index));
-    }
+    for (let index = 0; index < value.length; index++)
+      eachToolInputNumber(
+        value[index],
+        `${pointer}/${index}`,
+        visit,
+        nowInside,
+        depth + 1,
+        String(index),
+        parent,
+      );
     return;
   }
   for (const [childKey, child] of Object.entries(value)) {
-    eachString(child, `${pointer}/${escapePointer(childKey)}`, visit, depth + 1, childKey);
-  }
-}
-
-/** The parsed JSON of a tool-call `arguments` string, when it is a JSON object or array. */
-function parseArguments(text: string): Container | undefined {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return isContainer(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
+    eachToolInputNumber(
+      child,
+      `${pointer}/${escapePointer(childKey)}`,
+      visit,
+      nowInside,
+      depth + 1,
+      childKey,
+      value,
+    );
   }
 }
 
 /**
  * Scans every text a request carries with `detector`: the whole body except protocol metadata and
  * base64 payloads (`scanRequest` of the detection engine), so a field the router does not know is
- * scanned — and, if routed to the cloud, redacted — rather than missed. Tool-call `arguments`
- * holding JSON are scanned string by string after parsing, so escaped characters (quotes,
- * newlines of a private key) cannot hide a value.
+ * scanned — and, if routed to the cloud, redacted — rather than missed. Its findings are used as
+ * they are, with their locations: tool-call `arguments` holding JSON text come with findings inside
+ * their strings (`jsonPath`) and in the raw text outside strings (numbers such as a card number
+ * sent as a JSON number, keys). Integers of 7 or more digits inside tool inputs that are JSON
+ * values (Anthropic `tool_use.input`) are scanned as their decimal text too, with `numeric` set.
  */
 export function scanRequestTexts(
   body: Record<string, unknown>,
   api: ClientApi,
   detector: Detector,
 ): RequestScan {
-  const argumentsTexts = new Map<string, Container>();
-  eachString(body, '', (text, pointer, key) => {
-    if (key !== 'arguments') return;
-    const parsed = parseArguments(text);
-    if (parsed !== undefined) argumentsTexts.set(pointer, parsed);
-  });
-  const findings: RouterFinding[] = scanRequest(body, { api: requestApiOf[api], detector }).findings.filter(
-    (finding) => !argumentsTexts.has(finding.location),
+  const findings: RouterFinding[] = scanRequest(body, { api: requestApiOf[api], detector }).findings;
+  eachToolInputNumber(
+    body,
+    '',
+    (value, pointer) => {
+      if (!Number.isSafeInteger(value)) return;
+      const text = String(Math.abs(value));
+      if (text.length < minimumScannedDigits) return;
+      for (const finding of detector.scan(text)) {
+        findings.push({ ...finding, location: pointer, numeric: true, start: 0, end: text.length });
+      }
+    },
+    false,
   );
-  for (const [location, parsed] of argumentsTexts) {
-    eachString(parsed, '', (text, jsonPath) => {
-      for (const finding of detector.scan(text)) findings.push({ ...finding, location, jsonPath });
-    });
-  }
   return { findings };
 }
 
-/** The container holding the string at a JSON Pointer, and its key there. */
+/** The container holding the string (or number) at a JSON Pointer, and its key there. */
 function resolvePointer(
   root: unknown,
   pointer: string,
-): { owner: Record<string, unknown>; key: string } | undefined {
+): { owner: Record<string, unknown>; key: string; value: string | number } | undefined {
   const parts = pointerParts(pointer);
   const key = parts.pop();
   if (key === undefined) return undefined;
@@ -124,7 +157,8 @@ function resolvePointer(
   }
   if (!isContainer(owner)) return undefined;
   const record = owner as Record<string, unknown>;
-  return typeof record[key] === 'string' ? { owner: record, key } : undefined;
+  const value = record[key];
+  return typeof value === 'string' || typeof value === 'number' ? { owner: record, key, value } : undefined;
 }
 
 function groupBy<Item>(items: readonly Item[], keyOf: (item: Item) => string): Map<string, Item[]> {
@@ -138,12 +172,109 @@ function groupBy<Item>(items: readonly Item[], keyOf: (item: Item) => string): M
   return groups;
 }
 
+interface Splice {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Characters that may lie between number tokens one raw finding covers (`4111, 1111`). */
+const betweenNumbers = /^[\s,]*$/;
+
+/**
+ * Redacts a tool-call `arguments` JSON text in place of its raw characters, so it stays valid JSON
+ * with its formatting and exact number digits: findings inside strings (`jsonPath`) replace the
+ * string by its redacted re-encoding; raw-text findings over numbers replace those numbers by a
+ * placeholder STRING (a JSON number cannot hold one); raw-text findings inside an object key
+ * replace the characters in the key. Returns undefined when a finding fits none of these, or
+ * the result is not valid JSON: the caller then fails closed.
+ */
+function redactJsonText(
+  text: string,
+  findings: readonly RouterFinding[],
+  vault: RedactionVault,
+): string | undefined {
+  const tokens = jsonTextTokens(text);
+  if (tokens === undefined) return undefined;
+  const splices: Splice[] = [];
+  for (const [jsonPath, inner] of groupBy(
+    findings.filter((finding) => finding.jsonPath !== undefined),
+    (finding) => finding.jsonPath ?? '',
+  )) {
+    const token = tokens.find((candidate) => candidate.kind === 'string' && candidate.pointer === jsonPath);
+    if (token === undefined) return undefined;
+    const decoded = JSON.parse(text.slice(token.start, token.end)) as string;
+    splices.push({
+      start: token.start,
+      end: token.end,
+      text: JSON.stringify(redactText(decoded, inner, vault)),
+    });
+  }
+  for (const finding of findings) {
+    if (finding.jsonPath !== undefined) continue;
+    const touched = tokens.filter((token) => token.start < finding.end && token.end > finding.start);
+    const first = touched[0];
+    const last = touched[touched.length - 1];
+    if (first === undefined || last === undefined) return undefined;
+    if (
+      touched.length === 1 &&
+      first.kind === 'key' &&
+      finding.start > first.start &&
+      finding.end < first.end
+    ) {
+      splices.push({
+        start: finding.start,
+        end: finding.end,
+        text: vault.placeholderFor(finding.type, text.slice(finding.start, finding.end)),
+      });
+      continue;
+    }
+    if (!touched.every((token) => token.kind === 'number')) return undefined;
+    for (let index = 1; index < touched.length; index++) {
+      const previous = touched[index - 1];
+      const next = touched[index];
+      if (previous === undefined || next === undefined) return undefined;
+      if (!betweenNumbers.test(text.slice(previous.end, next.start))) return undefined;
+    }
+    const value = text.slice(first.start, last.end);
+    splices.push({
+      start: first.start,
+      end: last.end,
+      text: JSON.stringify(vault.placeholderFor(finding.type, value)),
+    });
+  }
+  splices.sort((left, right) => left.start - right.start || left.end - right.end);
+  let result = '';
+  let cursor = 0;
+  for (const splice of splices) {
+    // Two raw findings over the same number: the first replacement already covers it.
+    if (splice.start < cursor) {
+      if (splice.end <= cursor) continue;
+      return undefined;
+    }
+    result += text.slice(cursor, splice.start) + splice.text;
+    cursor = splice.end;
+  }
+  result += text.slice(cursor);
+  try {
+    JSON.parse(result);
+  } catch {
+    return undefined;
+  }
+  return result;
+}
+
 /**
  * A copy of `body` in which every finding of `scan` (made on the same body) is replaced by its
- * placeholder from `vault`. Tool-call `arguments` are re-serialised after redacting the strings
- * inside them, so they stay valid JSON and their values restore exactly. Placeholder-shaped text
- * the client wrote itself is reserved in the vault first. Returns the copy and how many values
- * were replaced.
+ * placeholder from `vault`:
+ * - plain strings: each finding's span;
+ * - tool-call `arguments` JSON text: by the findings' locations in it (see `redactJsonText`), so
+ *   the arguments stay valid JSON and their values restore exactly; a number found there (a card
+ *   number sent as a JSON number) becomes a placeholder string; when the text cannot be redacted
+ *   structurally, the whole arguments string is replaced by one placeholder (fail closed);
+ * - numbers of tool inputs (`numeric` findings): replaced by a placeholder string.
+ * Placeholder-shaped text the client wrote itself is reserved in the vault first. Returns the copy
+ * and how many values were replaced.
  */
 export function redactRequest(
   body: Record<string, unknown>,
@@ -159,27 +290,21 @@ export function redactRequest(
   let redacted = 0;
   for (const [location, findings] of groupBy(scan.findings, (finding) => finding.location)) {
     const target = resolvePointer(copy, location);
-    if (target === undefined) continue;
-    const text = target.owner[target.key] as string;
-    const inJson = findings.filter((finding) => finding.jsonPath !== undefined);
-    const parsed = inJson.length > 0 ? parseArguments(text) : undefined;
-    if (parsed !== undefined) {
-      for (const [jsonPath, inner] of groupBy(inJson, (finding) => finding.jsonPath ?? '')) {
-        const innerTarget = resolvePointer({ root: parsed }, `/root${jsonPath}`);
-        if (innerTarget === undefined) continue;
-        innerTarget.owner[innerTarget.key] = redactText(
-          innerTarget.owner[innerTarget.key] as string,
-          inner,
-          vault,
-        );
-        redacted += inner.length;
-      }
-      target.owner[target.key] = JSON.stringify(parsed);
+    const first = findings[0];
+    if (target === undefined || first === undefined) continue;
+    redacted += findings.length;
+    if (typeof target.value === 'number') {
+      target.owner[target.key] = vault.placeholderFor(first.type, String(target.value));
       continue;
     }
-    const plain = findings.filter((finding) => finding.jsonPath === undefined);
-    target.owner[target.key] = redactText(text, plain, vault);
-    redacted += plain.length;
+    const text = target.value;
+    const isJsonText = target.key === 'arguments' && jsonTextTokens(text) !== undefined;
+    if (!isJsonText && findings.every((finding) => finding.jsonPath === undefined)) {
+      target.owner[target.key] = redactText(text, findings, vault);
+      continue;
+    }
+    target.owner[target.key] =
+      redactJsonText(text, findings, vault) ?? vault.placeholderFor(first.type, text);
   }
   return { body: copy, redacted };
 }

@@ -9,6 +9,32 @@ import type { InferencePolicy } from '@nemoclaw/policy';
 /** The kinds of model provider the router can forward to. */
 export type ProviderKind = 'nemotron' | 'openai-compatible' | 'anthropic' | 'ollama';
 
+/**
+ * The wire APIs a provider can serve: OpenAI chat completions, OpenAI Responses, OpenAI
+ * embeddings, Anthropic Messages (the same names as the client APIs of the router).
+ */
+export type ProviderApi = 'openai-chat' | 'openai-responses' | 'openai-embeddings' | 'anthropic-messages';
+
+/** The provider APIs, as a list. */
+export const providerApis: readonly ProviderApi[] = [
+  'openai-chat',
+  'openai-responses',
+  'openai-embeddings',
+  'anthropic-messages',
+];
+
+/**
+ * The APIs a provider of each kind serves when the policy does not say (`apis`): Nemotron (NIM,
+ * vLLM) and Ollama OpenAI chat completions and embeddings; `openai-compatible` also the Responses
+ * API; `anthropic` Anthropic Messages only. A request in another API is translated (see the README).
+ */
+export const defaultProviderApis: Readonly<Record<ProviderKind, readonly ProviderApi[]>> = {
+  nemotron: ['openai-chat', 'openai-embeddings'],
+  ollama: ['openai-chat', 'openai-embeddings'],
+  'openai-compatible': ['openai-chat', 'openai-responses', 'openai-embeddings'],
+  anthropic: ['anthropic-messages'],
+};
+
 /** One model provider the router may forward to. */
 export interface RouterInferenceProvider {
   /** The API flavour the provider speaks; `anthropic` gets `x-api-key`, the others a Bearer token. */
@@ -21,6 +47,12 @@ export interface RouterInferenceProvider {
   api_key_env?: string | undefined;
   /** Whether data stays on this machine; default: true when `base_url`'s host is loopback. */
   local?: boolean | undefined;
+  /**
+   * The APIs the provider serves; default {@link defaultProviderApis} of its `kind`. A request in
+   * an API the provider does not serve is translated (Anthropic Messages and OpenAI Responses to
+   * chat completions). Not yet a field of the `@nemoclaw/policy` schema: set it programmatically.
+   */
+  apis?: readonly ProviderApi[] | undefined;
 }
 
 /** The condition of a routing rule: within a list ANY entry matches, across keys ALL must. */

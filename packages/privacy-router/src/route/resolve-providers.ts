@@ -1,6 +1,12 @@
 import { isLoopbackHost } from '@nemoclaw/policy';
 import { PrivacyRouterError } from '../privacy-router-error.js';
-import type { ProviderKind, RouterInferencePolicy } from './policy-types.js';
+import {
+  defaultProviderApis,
+  type ProviderApi,
+  type ProviderKind,
+  providerApis,
+  type RouterInferencePolicy,
+} from './policy-types.js';
 
 /** A provider of the policy with its defaults applied. */
 export interface ResolvedProvider {
@@ -16,6 +22,8 @@ export interface ResolvedProvider {
   apiKeyEnv: string | undefined;
   /** Whether data sent to this provider stays on this machine. */
   local: boolean;
+  /** The APIs the provider serves (the policy's `apis`, else the default of its kind). */
+  apis: ReadonlySet<ProviderApi>;
 }
 
 /**
@@ -47,6 +55,14 @@ export function resolveProviders(policy: RouterInferencePolicy): Map<string, Res
         `inference.providers.${id}.base_url: only http and https are supported, got ${baseUrl.protocol}`,
       );
     }
+    const apis = provider.apis ?? defaultProviderApis[provider.kind] ?? [];
+    const unknownApi = apis.find((api) => !providerApis.includes(api));
+    if (unknownApi !== undefined || apis.length === 0) {
+      throw new PrivacyRouterError(
+        'INVALID_POLICY',
+        `inference.providers.${id}.apis: ${unknownApi === undefined ? 'must name at least one API' : `unknown API ${JSON.stringify(unknownApi)}`} (one of ${providerApis.join(', ')})`,
+      );
+    }
     providers.set(id, {
       id,
       kind: provider.kind,
@@ -54,6 +70,7 @@ export function resolveProviders(policy: RouterInferencePolicy): Map<string, Res
       model: provider.model,
       apiKeyEnv: provider.api_key_env,
       local: provider.local ?? isLoopbackHost(baseUrl.hostname),
+      apis: new Set(apis),
     });
   }
   const checkRoute = (route: string, where: string): void => {

@@ -19,6 +19,9 @@ export type RouterErrorCode =
   | 'upstream_idle_timeout'
   | 'upstream_error'
   | 'upstream_response_too_large'
+  | 'upstream_status'
+  | 'unsupported_content'
+  | 'provider_api_unsupported'
   | 'router_closing';
 
 function openaiType(status: number): string {

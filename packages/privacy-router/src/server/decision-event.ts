@@ -1,5 +1,6 @@
 import type { ClientApi } from '../route/conversation-id.js';
 import type { RouteReason } from '../route/decide-route.js';
+import type { ProviderApi } from '../route/policy-types.js';
 
 /**
  * What the router reports for every request it routed (or blocked), once the response is over.
@@ -24,6 +25,8 @@ export interface RouteDecisionEvent {
   redact: boolean;
   /** How many values were replaced by placeholders. */
   redactedValues: number;
+  /** Set when the request was translated to another API for the provider (and the answer back). */
+  translation?: { from: ClientApi; to: ProviderApi } | undefined;
   /** Why (types and counts, rule index, basis). */
   reason: RouteReason;
   /** The same as the `x-nemoclaw-reason` header. */

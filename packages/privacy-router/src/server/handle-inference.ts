@@ -21,6 +21,8 @@ import { readBody } from './read-body.js';
 import { checkRequestShape } from './request-shapes.js';
 import type { RouterRuntime } from './router-runtime.js';
 import type { RouterState } from './router-state.js';
+import { type ApiTranslation, planTranslation, translationLabel } from './translate/api-translation.js';
+import { providerErrorMessage } from './translate/provider-error-message.js';
 import {
   classifyUpstreamError,
   clientResponseHeaders,
@@ -46,9 +48,16 @@ interface Exchange {
 }
 
 type Attempt =
-  | { ok: true; upstream: Dispatcher.ResponseData; vault: RedactionVault; redacted: number }
+  | {
+      ok: true;
+      upstream: Dispatcher.ResponseData;
+      vault: RedactionVault;
+      redacted: number;
+      translation: ApiTranslation | undefined;
+    }
   | { ok: false; failure: UpstreamFailure; error: unknown }
-  | { ok: false; failure: 'credentials'; error: string };
+  | { ok: false; failure: 'credentials'; error: string }
+  | { ok: false; failure: 'translation'; status: number; code: RouterErrorCode; error: string };
 
 function failureStatus(failure: UpstreamFailure): { status: number; code: RouterErrorCode; message: string } {
   switch (failure) {
@@ -77,13 +86,19 @@ function failureStatus(failure: UpstreamFailure): { status: number; code: Router
   }
 }
 
-function routeHeaders(exchange: Exchange, decision: RouteDecision, redacted: number): Record<string, string> {
+function routeHeaders(
+  exchange: Exchange,
+  decision: RouteDecision,
+  redacted: number,
+  translation?: ApiTranslation | undefined,
+): Record<string, string> {
   const headers: Record<string, string> = {
     'x-nemoclaw-request-id': exchange.requestId,
     'x-nemoclaw-route': decision.route === 'block' ? 'block' : decision.route.id,
     'x-nemoclaw-reason': formatRouteReason(decision.reason),
   };
   if (decision.redact) headers['x-nemoclaw-redacted'] = String(redacted);
+  if (translation !== undefined) headers['x-nemoclaw-translation'] = translationLabel(translation);
   return headers;
 }
 
@@ -97,6 +112,17 @@ async function sendUpstream(
   conversationId: string | undefined,
 ): Promise<Attempt> {
   const { runtime } = exchange;
+  const plan = planTranslation(exchange.api, exchange.path, provider);
+  if (plan.kind === 'unsupported') {
+    return {
+      ok: false,
+      failure: 'translation',
+      status: 502,
+      code: 'provider_api_unsupported',
+      error: plan.message,
+    };
+  }
+  const translation = plan.kind === 'translate' ? plan.translation : undefined;
   const headers = upstreamHeaders(provider, exchange.request.headers, runtime.environment);
   if (!headers.ok) return { ok: false, failure: 'credentials', error: headers.error };
   let vault = new RedactionVault();
@@ -112,13 +138,30 @@ async function sendUpstream(
     outgoing = result.body;
     redacted = result.redacted;
   }
-  if (provider.model !== undefined && body.model !== provider.model) {
+  if (translation !== undefined) {
+    const translated = translation.request(outgoing ?? body);
+    if (!translated.ok) {
+      return {
+        ok: false,
+        failure: 'translation',
+        status: 400,
+        code: 'unsupported_content',
+        error: `provider "${provider.id}" speaks ${translation.to} and this request cannot be translated: ${translated.error}`,
+      };
+    }
+    outgoing = translated.value;
+  }
+  if (provider.model !== undefined && (outgoing ?? body).model !== provider.model) {
     outgoing = { ...(outgoing ?? body), model: provider.model };
   }
   try {
     const upstream = await runtime.agent.request({
       origin: provider.baseUrl.origin,
-      path: upstreamPath(provider, exchange.path, exchange.query),
+      // A translated request goes to the provider's own endpoint, without the client's query.
+      path:
+        translation === undefined
+          ? upstreamPath(provider, exchange.path, exchange.query)
+          : upstreamPath(provider, translation.path, ''),
       method: 'POST',
       headers: headers.value,
       body: outgoing === undefined ? raw : JSON.stringify(outgoing),
@@ -126,7 +169,7 @@ async function sendUpstream(
       headersTimeout: runtime.limits.headersTimeoutMs,
       bodyTimeout: runtime.limits.idleTimeoutMs,
     });
-    return { ok: true, upstream, vault, redacted };
+    return { ok: true, upstream, vault, redacted, translation };
   } catch (error) {
     return { ok: false, failure: classifyUpstreamError(error), error };
   }
@@ -179,6 +222,109 @@ async function readAll(source: Readable, limit: number): Promise<Buffer | undefi
     chunks.push(buffer);
   }
   return Buffer.concat(chunks, size);
+}
+
+/** Largest error body of a provider read to tell the client what went wrong. */
+const maxErrorBodyBytes = 64 * 1024;
+
+/**
+ * Answers the client of a translated request: a provider error status becomes 502 (429 stays 429)
+ * in the client's format with the provider's message; a stream goes provider events -> restorer
+ * (in the provider's API) -> translator -> client; a JSON answer is restored, then translated.
+ * Returns the outcome for the decision event.
+ */
+async function sendTranslatedResponse(
+  exchange: Exchange,
+  decision: RouteDecision,
+  attempt: Extract<Attempt, { ok: true }>,
+  translation: ApiTranslation,
+  request: Record<string, unknown>,
+): Promise<RouteDecisionEvent['outcome']> {
+  const { response, runtime, format } = exchange;
+  const { upstream, vault, redacted } = attempt;
+  const providerId = decision.route === 'block' ? 'block' : decision.route.id;
+  const headers = {
+    ...clientResponseHeaders(upstream.headers),
+    ...routeHeaders(exchange, decision, redacted, translation),
+  };
+  delete headers['content-type'];
+  const fail = (status: number, code: RouterErrorCode, message: string): RouteDecisionEvent['outcome'] => {
+    sendError(response, format, status, code, message, headers);
+    return 'failed';
+  };
+  const isEventStream = String(upstream.headers['content-type'] ?? '').includes('text/event-stream');
+  if (upstream.statusCode < 200 || upstream.statusCode >= 300 || !isEventStream) {
+    let buffered: Buffer | undefined;
+    try {
+      buffered = await readAll(
+        upstream.body,
+        upstream.statusCode >= 300 ? maxErrorBodyBytes : runtime.limits.maxResponseBytes,
+      );
+    } catch (error) {
+      const failure = classifyUpstreamError(error);
+      if (failure === 'aborted') return 'aborted';
+      const { status, code, message } = failureStatus(failure);
+      return fail(status, code, message);
+    }
+    if (upstream.statusCode < 200 || upstream.statusCode >= 300) {
+      const detail = restoreText(providerErrorMessage(buffered?.toString('utf8') ?? ''), vault);
+      runtime.logger.warn(
+        {
+          requestId: exchange.requestId,
+          status: upstream.statusCode,
+          translation: translationLabel(translation),
+        },
+        'provider refused a translated request',
+      );
+      return fail(
+        upstream.statusCode === 429 ? 429 : 502,
+        'upstream_status',
+        `provider "${providerId}" answered ${upstream.statusCode} to the request translated to ${translation.to}: ${detail}`,
+      );
+    }
+    if (buffered === undefined) {
+      return fail(
+        502,
+        'upstream_response_too_large',
+        `the provider's response exceeds ${runtime.limits.maxResponseBytes} bytes`,
+      );
+    }
+    let answer: unknown;
+    try {
+      answer = JSON.parse(buffered.toString('utf8'));
+    } catch {
+      return fail(502, 'upstream_error', `provider "${providerId}" answered with a body that is not JSON`);
+    }
+    if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
+      return fail(
+        502,
+        'upstream_error',
+        `provider "${providerId}" answered with a body that is not a JSON object`,
+      );
+    }
+    const restored = restoreJson(answer, vault) as Record<string, unknown>;
+    const text = JSON.stringify(translation.response(restored, request));
+    response.writeHead(200, {
+      ...headers,
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(text)),
+    });
+    response.end(text);
+    return 'forwarded';
+  }
+  const translator = translation.stream(request);
+  if (redacted > 0) {
+    const restorer = createEventStreamRestorer(translation.to, vault);
+    upstream.body.on('error', (error) => restorer.destroy(error));
+    restorer.on('error', (error) => translator.destroy(error));
+    upstream.body.pipe(restorer).pipe(translator);
+  } else {
+    upstream.body.on('error', (error) => translator.destroy(error));
+    upstream.body.pipe(translator);
+  }
+  response.writeHead(200, { ...headers, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  relay(exchange, translator, true, () => {});
+  return 'forwarded';
 }
 
 /**
@@ -256,6 +402,7 @@ export async function handleInference(
   runtime.counters.requests++;
   runtime.counters.inFlight++;
   let redactedCount = 0;
+  let translated: ApiTranslation | undefined;
   let outcome: RouteDecisionEvent['outcome'] = 'failed';
   response.on('close', () => {
     runtime.counters.inFlight--;
@@ -284,6 +431,7 @@ export async function handleInference(
             },
       redact: decision.redact,
       redactedValues: redactedCount,
+      translation: translated === undefined ? undefined : { from: translated.from, to: translated.to },
       reason: decision.reason,
       reasonText: formatRouteReason(decision.reason),
       sticky: decision.sticky,
@@ -358,6 +506,10 @@ export async function handleInference(
       sendError(response, format, 500, 'provider_credentials_missing', attempt.error, headers);
       return;
     }
+    if (attempt.failure === 'translation') {
+      sendError(response, format, attempt.status, attempt.code, attempt.error, headers);
+      return;
+    }
     if (attempt.failure === 'aborted') {
       outcome = 'aborted';
       return;
@@ -370,11 +522,16 @@ export async function handleInference(
     sendError(response, format, status, code, message, headers);
     return;
   }
-  const { upstream, vault, redacted } = attempt;
+  const { upstream, vault, redacted, translation } = attempt;
   redactedCount = redacted;
+  translated = translation;
   if (redacted > 0) runtime.counters.redacted++;
   if (decision.sticky && conversationId !== undefined && decision.route !== 'block') {
     runtime.sticky.set(conversationId, decision.route.id);
+  }
+  if (translation !== undefined) {
+    outcome = await sendTranslatedResponse(exchange, decision, attempt, translation, body);
+    return;
   }
   const headers = {
     ...clientResponseHeaders(upstream.headers),

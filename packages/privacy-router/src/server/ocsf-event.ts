@@ -17,7 +17,7 @@ export interface DecisionOcsfOptions {
 /**
  * Turns a router decision into an OCSF API Activity (6003) event with `@nemoclaw/audit`: route,
  * provider, rule, entity types and counts (TERM lists folded into `TERM`), redaction count,
- * status and latency — never a value, prompt or key.
+ * API translation (in `api.operation`, e.g. `messages->chat.completions`), status and latency — never a value, prompt or key.
  */
 export function decisionToOcsfEvent(
   event: RouteDecisionEvent,
@@ -42,7 +42,11 @@ export function decisionToOcsfEvent(
     route: event.route === 'block' ? 'block' : event.provider?.local === true ? 'local' : 'cloud',
     provider: { name: event.provider?.id ?? 'block', kind: event.provider?.kind ?? 'none' },
     model: event.model,
-    operation: operations[event.api],
+    // A translated call names both APIs, e.g. `messages->chat.completions`.
+    operation:
+      event.translation === undefined
+        ? operations[event.api]
+        : `${operations[event.translation.from]}->${operations[event.translation.to]}`,
     ...(rule === undefined ? {} : { rule }),
     entityCounts,
     redactedCount: event.redactedValues,

@@ -35,6 +35,15 @@ export interface LoopbackProviderBehaviour {
   gate?: Promise<void> | undefined;
   /** Answer every inference call with this status and body instead. */
   fail?: { status: number; body: string } | undefined;
+  /** The answer text (after the `[name] ` prefix); default: the last user message's text. */
+  answer?: ((body: Record<string, unknown>) => string) | undefined;
+  /**
+   * The API paths (under `/v1`) the provider serves, e.g. `['/chat/completions']` for a
+   * chat-completions-only server; others answer 404. Default: all.
+   */
+  paths?: readonly string[] | undefined;
+  /** The `finish_reason` of a text answer (chat; default `stop`). */
+  finishReason?: string | undefined;
 }
 
 /** A running loopback provider. */
@@ -191,7 +200,18 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
       for (const piece of pieces(answer, behaviour.chunkSize)) {
         events.push({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] });
       }
-      events.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+      events.push({
+        ...base,
+        choices: [{ index: 0, delta: {}, finish_reason: behaviour.finishReason ?? 'stop' }],
+      });
+    }
+    const streamOptions = body.stream_options;
+    if (isRecord(streamOptions) && streamOptions.include_usage === true) {
+      events.push({
+        ...base,
+        choices: [],
+        usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 },
+      });
     }
     send(
       response,
@@ -402,8 +422,13 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
           response.end(behaviour.fail.body);
           return;
         }
+        if (behaviour.paths !== undefined && !behaviour.paths.some((served) => path === `/v1${served}`)) {
+          response.writeHead(404, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ error: { message: `no route ${path}`, type: 'not_found' } }));
+          return;
+        }
         const body = json ?? {};
-        const answer = `[${options.name}] ${lastUserText(body)}`;
+        const answer = `[${options.name}] ${behaviour.answer === undefined ? lastUserText(body) : behaviour.answer(body)}`;
         const stream = body.stream === true;
         if (path === '/v1/chat/completions') {
           if (stream && behaviour.largeStreamBytes !== undefined)
@@ -435,9 +460,10 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
                         ],
                       }
                     : { role: 'assistant', content: answer },
-                  finish_reason: wantsTools ? 'tool_calls' : 'stop',
+                  finish_reason: wantsTools ? 'tool_calls' : (behaviour.finishReason ?? 'stop'),
                 },
               ],
+              usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 },
             });
           }
           return;

@@ -1,0 +1,444 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RouterInferencePolicy } from '../route/policy-types.js';
+import { decisionToOcsfEvent } from './ocsf-event.js';
+import {
+  postJson,
+  type RouterFixture,
+  sseData,
+  standardPolicy,
+  startRouterFixture,
+} from './testing/router-fixture.js';
+
+/** A valid (Luhn, Visa range) card number that is not a published test number: routes local. */
+const card = '4539 1488 0343 6467';
+const email = 'jane.doe@example.com';
+
+/** Cards go to the local Nemotron-like provider, which serves chat completions only; the rest to the cloud, redacted. */
+function translationPolicy(urls: { local: string; cloud: string; anthropic: string }): RouterInferencePolicy {
+  return { ...standardPolicy(urls), rules: [{ when: { entities: ['CREDIT_CARD'] }, route: 'local' }] };
+}
+
+type Json = Record<string, unknown>;
+
+/** The event names (`event:` lines) of an SSE text. */
+function eventNames(text: string): string[] {
+  return [...text.matchAll(/^event: (.+)$/gm)].map((match) => match[1] ?? '');
+}
+
+function records(text: string): Json[] {
+  return sseData(text).filter((data): data is Json => typeof data === 'object' && data !== null);
+}
+
+describe('API translation: Anthropic Messages and OpenAI Responses clients, chat-completions-only provider', () => {
+  let fixture: RouterFixture;
+  beforeAll(async () => {
+    fixture = await startRouterFixture(translationPolicy);
+  });
+  afterAll(async () => fixture.close());
+  beforeEach(() => {
+    fixture.local.requests.length = 0;
+    fixture.cloud.requests.length = 0;
+    fixture.decisions.length = 0;
+    fixture.local.behaviour.paths = ['/chat/completions', '/models'];
+    fixture.local.behaviour.fail = undefined;
+    fixture.local.behaviour.finishReason = undefined;
+    fixture.local.behaviour.chunkSize = 4;
+    fixture.cloud.behaviour.chunkSize = 4;
+  });
+
+  it('translates a non-streamed Anthropic request to chat and the answer back, and says so', async () => {
+    const prompt = `refund card ${card}`;
+    const answer = await postJson(
+      fixture.origin,
+      '/v1/messages',
+      {
+        model: 'claude-sonnet',
+        max_tokens: 64,
+        temperature: 0.2,
+        stop_sequences: ['END'],
+        system: [{ type: 'text', text: 'You are terse.' }],
+        messages: [{ role: 'user', content: [{ type: 'text', text: prompt }] }],
+      },
+      { 'anthropic-version': '2023-06-01' },
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-nemoclaw-route')).toBe('local');
+    expect(answer.headers.get('x-nemoclaw-translation')).toBe('anthropic-messages->openai-chat');
+    expect(answer.json()).toEqual({
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'nemotron-nano',
+      content: [{ type: 'text', text: `[local] ${prompt}` }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: 11, output_tokens: 7 },
+    });
+    const seen = fixture.local.requests[0];
+    expect(seen?.path).toBe('/v1/chat/completions');
+    expect(seen?.json).toEqual({
+      model: 'nemotron-nano',
+      messages: [
+        { role: 'system', content: 'You are terse.' },
+        { role: 'user', content: prompt },
+      ],
+      max_tokens: 64,
+      temperature: 0.2,
+      stop: ['END'],
+    });
+    const decision = fixture.decisions[0];
+    expect(decision?.translation).toEqual({ from: 'anthropic-messages', to: 'openai-chat' });
+    expect(decision === undefined ? undefined : decisionToOcsfEvent(decision).api).toMatchObject({
+      operation: 'messages->chat.completions',
+    });
+  });
+
+  it('translates an Anthropic stream: message_start, block events with text_delta, message_delta, message_stop', async () => {
+    fixture.local.behaviour.chunkSize = 3;
+    const prompt = `card ${card} please`;
+    const answer = await postJson(fixture.origin, '/v1/messages', {
+      model: 'claude-sonnet',
+      max_tokens: 64,
+      stream: true,
+      messages: [{ role: 'user', content: prompt }],
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toContain('text/event-stream');
+    expect(fixture.local.requests[0]?.json).toMatchObject({
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const names = eventNames(answer.text);
+    expect(names[0]).toBe('message_start');
+    expect(names[1]).toBe('content_block_start');
+    expect(names.slice(-3)).toEqual(['content_block_stop', 'message_delta', 'message_stop']);
+    const events = records(answer.text);
+    const text = events
+      .filter((event) => event.type === 'content_block_delta')
+      .map((event) => {
+        const delta = event.delta as { type: string; text: string };
+        expect(delta.type).toBe('text_delta');
+        return delta.text;
+      })
+      .join('');
+    expect(text).toBe(`[local] ${prompt}`);
+    expect(events.find((event) => event.type === 'message_delta')).toEqual({
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { input_tokens: 11, output_tokens: 7 },
+    });
+  });
+
+  it('round-trips a tool call: tools -> functions, tool_calls -> tool_use, tool_use/tool_result -> chat messages', async () => {
+    const tools = [{ name: 'note', description: 'Save a note', input_schema: { type: 'object' } }];
+    const prompt = `save card ${card}`;
+    const request = {
+      model: 'claude-sonnet',
+      max_tokens: 64,
+      tools,
+      tool_choice: { type: 'any', disable_parallel_tool_use: true },
+      messages: [{ role: 'user', content: prompt }],
+    };
+    const first = await postJson(fixture.origin, '/v1/messages', request);
+    expect(first.json()).toMatchObject({
+      content: [{ type: 'tool_use', id: 'call_1', name: 'note', input: { text: prompt } }],
+      stop_reason: 'tool_use',
+    });
+    expect(fixture.local.requests[0]?.json).toMatchObject({
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'note', description: 'Save a note', parameters: { type: 'object' } },
+        },
+      ],
+      tool_choice: 'required',
+      parallel_tool_calls: false,
+    });
+
+    const streamed = await postJson(fixture.origin, '/v1/messages', { ...request, stream: true });
+    const events = records(streamed.text);
+    expect(events.find((event) => event.type === 'content_block_start')).toEqual({
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'tool_use', id: 'call_1', name: 'note', input: {} },
+    });
+    const partial = events
+      .filter((event) => event.type === 'content_block_delta')
+      .map((event) => (event.delta as { type: string; partial_json: string }).partial_json)
+      .join('');
+    expect(JSON.parse(partial)).toEqual({ text: prompt });
+    expect(events.find((event) => event.type === 'message_delta')?.delta).toEqual({
+      stop_reason: 'tool_use',
+      stop_sequence: null,
+    });
+
+    // The agent runs the tool and sends the call and its result back.
+    const second = await postJson(fixture.origin, '/v1/messages', {
+      ...request,
+      messages: [
+        { role: 'user', content: prompt },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Saving.' },
+            { type: 'tool_use', id: 'call_1', name: 'note', input: { text: prompt } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'call_1', content: [{ type: 'text', text: 'saved' }] },
+            { type: 'text', text: 'thanks' },
+          ],
+        },
+      ],
+    });
+    expect(second.status).toBe(200);
+    expect(fixture.local.requests[2]?.json?.messages).toEqual([
+      { role: 'user', content: prompt },
+      {
+        role: 'assistant',
+        content: 'Saving.',
+        tool_calls: [
+          {
+            id: 'call_1',
+            type: 'function',
+            function: { name: 'note', arguments: JSON.stringify({ text: prompt }) },
+          },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: 'saved' },
+      { role: 'user', content: 'thanks' },
+    ]);
+  });
+
+  it('maps finish reasons: length -> max_tokens (Anthropic) and incomplete (Responses)', async () => {
+    fixture.local.behaviour.finishReason = 'length';
+    const body = { model: 'c', max_tokens: 5, messages: [{ role: 'user', content: `card ${card}` }] };
+    const plain = await postJson(fixture.origin, '/v1/messages', body);
+    expect(plain.json().stop_reason).toBe('max_tokens');
+    const streamed = await postJson(fixture.origin, '/v1/messages', { ...body, stream: true });
+    expect(records(streamed.text).find((event) => event.type === 'message_delta')?.delta).toEqual({
+      stop_reason: 'max_tokens',
+      stop_sequence: null,
+    });
+    const responses = await postJson(fixture.origin, '/v1/responses', {
+      model: 'gpt',
+      max_output_tokens: 5,
+      input: `card ${card}`,
+    });
+    expect(responses.json()).toMatchObject({
+      status: 'incomplete',
+      incomplete_details: { reason: 'max_output_tokens' },
+    });
+    expect(fixture.local.requests[2]?.json).toMatchObject({ max_tokens: 5 });
+  });
+
+  it('refuses content it cannot translate with 400 in the client format, before contacting the provider', async () => {
+    const pdf = await postJson(fixture.origin, '/v1/messages', {
+      model: 'c',
+      max_tokens: 5,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: `card ${card}` },
+            { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' } },
+          ],
+        },
+      ],
+    });
+    expect(pdf.status).toBe(400);
+    expect(pdf.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', code: 'unsupported_content' },
+    });
+    expect(String((pdf.json().error as Json).message)).toContain('messages.0.content.1');
+    const builtIn = await postJson(fixture.origin, '/v1/responses', {
+      model: 'gpt',
+      tools: [{ type: 'web_search' }],
+      input: `card ${card}`,
+    });
+    expect(builtIn.status).toBe(400);
+    expect(builtIn.json()).toMatchObject({
+      error: { type: 'invalid_request_error', code: 'unsupported_content', param: null },
+    });
+    expect(fixture.local.requests).toHaveLength(0);
+  });
+
+  it('answers a provider error with 502 in the client format, with the provider message', async () => {
+    fixture.local.behaviour.fail = {
+      status: 500,
+      body: JSON.stringify({ error: { message: 'CUDA out of memory', type: 'server_error' } }),
+    };
+    const anthropic = await postJson(fixture.origin, '/v1/messages', {
+      model: 'c',
+      max_tokens: 5,
+      stream: true,
+      messages: [{ role: 'user', content: `card ${card}` }],
+    });
+    expect(anthropic.status).toBe(502);
+    expect(anthropic.headers.get('content-type')).toContain('application/json');
+    expect(anthropic.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'api_error', code: 'upstream_status' },
+    });
+    expect(String((anthropic.json().error as Json).message)).toContain('answered 500');
+    expect(String((anthropic.json().error as Json).message)).toContain('CUDA out of memory');
+    const responses = await postJson(fixture.origin, '/v1/responses', { model: 'g', input: `card ${card}` });
+    expect(responses.status).toBe(502);
+    expect(responses.json()).toMatchObject({ error: { type: 'server_error', code: 'upstream_status' } });
+  });
+
+  it('refuses what has no translation (token counting for a chat-only provider) with 502 provider_api_unsupported', async () => {
+    const count = await postJson(fixture.origin, '/v1/messages/count_tokens', {
+      model: 'c',
+      messages: [{ role: 'user', content: `card ${card}` }],
+    });
+    expect(count.status).toBe(502);
+    expect(count.json()).toMatchObject({ type: 'error', error: { code: 'provider_api_unsupported' } });
+    expect(fixture.local.requests).toHaveLength(0);
+  });
+
+  it('translates a Responses request (items, function calls, outputs) and its answer', async () => {
+    const prompt = `charge ${card}`;
+    const answer = await postJson(fixture.origin, '/v1/responses', {
+      model: 'gpt',
+      instructions: 'Be brief.',
+      max_output_tokens: 50,
+      tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object' } }],
+      tool_choice: { type: 'function', name: 'lookup' },
+      input: [
+        { role: 'developer', content: 'Use tools.' },
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'look it up' }] },
+        { type: 'function_call', call_id: 'call_9', name: 'lookup', arguments: '{"q":"x"}' },
+        { type: 'function_call_output', call_id: 'call_9', output: 'found' },
+        { type: 'reasoning', id: 'rs_1', summary: [] },
+        { role: 'user', content: prompt },
+      ],
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-nemoclaw-translation')).toBe('openai-responses->openai-chat');
+    expect(fixture.local.requests[0]?.json).toEqual({
+      model: 'nemotron-nano',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'system', content: 'Use tools.' },
+        { role: 'user', content: 'look it up' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'call_9', type: 'function', function: { name: 'lookup', arguments: '{"q":"x"}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_9', content: 'found' },
+        { role: 'user', content: prompt },
+      ],
+      max_tokens: 50,
+      tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }],
+      tool_choice: { type: 'function', function: { name: 'lookup' } },
+    });
+    expect(answer.json()).toMatchObject({
+      object: 'response',
+      status: 'completed',
+      output: [
+        {
+          type: 'function_call',
+          call_id: 'call_1',
+          name: 'note',
+          arguments: JSON.stringify({ text: prompt }),
+          status: 'completed',
+        },
+      ],
+      usage: { input_tokens: 11, output_tokens: 7, total_tokens: 18 },
+    });
+  });
+
+  it('translates a chat stream to Responses events, text and function calls', async () => {
+    const prompt = `pay ${card}`;
+    const text = await postJson(fixture.origin, '/v1/responses', {
+      model: 'gpt',
+      stream: true,
+      input: prompt,
+    });
+    expect(eventNames(text.text)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      ...Array<string>(Math.ceil(`[local] ${prompt}`.length / 4)).fill('response.output_text.delta'),
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    const events = records(text.text);
+    expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, index) => index));
+    expect(events.find((event) => event.type === 'response.output_text.done')?.text).toBe(
+      `[local] ${prompt}`,
+    );
+    expect(events.at(-1)).toMatchObject({
+      type: 'response.completed',
+      response: {
+        status: 'completed',
+        output: [{ type: 'message', content: [{ type: 'output_text', text: `[local] ${prompt}` }] }],
+        usage: { input_tokens: 11, output_tokens: 7 },
+      },
+    });
+    const tools = await postJson(fixture.origin, '/v1/responses', {
+      model: 'gpt',
+      stream: true,
+      tools: [{ type: 'function', name: 'note', parameters: { type: 'object' } }],
+      input: prompt,
+    });
+    const toolEvents = records(tools.text);
+    const deltas = toolEvents
+      .filter((event) => event.type === 'response.function_call_arguments.delta')
+      .map((event) => String(event.delta))
+      .join('');
+    expect(JSON.parse(deltas)).toEqual({ text: prompt });
+    expect(
+      toolEvents.find((event) => event.type === 'response.function_call_arguments.done')?.arguments,
+    ).toBe(deltas);
+    expect(toolEvents.at(-1)).toMatchObject({
+      type: 'response.completed',
+      response: { output: [{ type: 'function_call', call_id: 'call_1', name: 'note', arguments: deltas }] },
+    });
+  });
+
+  it('redacts before translating and restores placeholders in translated streams split into 1-character deltas', async () => {
+    fixture.cloud.behaviour.chunkSize = 1;
+    const prompt = `mail ${email} today`;
+    const streamed = await postJson(fixture.origin, '/v1/messages', {
+      model: 'claude-sonnet',
+      max_tokens: 64,
+      stream: true,
+      messages: [{ role: 'user', content: prompt }],
+    });
+    // openai-compatible serves chat and Responses but not Messages: translated, and redacted for the cloud.
+    expect(streamed.headers.get('x-nemoclaw-route')).toBe('cloud');
+    expect(streamed.headers.get('x-nemoclaw-translation')).toBe('anthropic-messages->openai-chat');
+    expect(streamed.headers.get('x-nemoclaw-redacted')).toBe('1');
+    const seen = fixture.cloud.requests[0];
+    expect(seen?.path).toBe('/v1/chat/completions');
+    expect(seen?.body).not.toContain('jane.doe');
+    expect(seen?.body).toContain('\u27e6EMAIL_1\u27e7');
+    const text = records(streamed.text)
+      .filter((event) => event.type === 'content_block_delta')
+      .map((event) => (event.delta as { text: string }).text)
+      .join('');
+    expect(text).toBe(`[cloud] ${prompt}`);
+    expect(streamed.text).not.toContain('\u27e6');
+
+    const tools = await postJson(fixture.origin, '/v1/messages', {
+      model: 'claude-sonnet',
+      max_tokens: 64,
+      tools: [{ name: 'note', input_schema: { type: 'object' } }],
+      messages: [{ role: 'user', content: prompt }],
+    });
+    expect(tools.json().content).toEqual([
+      { type: 'tool_use', id: 'call_1', name: 'note', input: { text: prompt } },
+    ]);
+  });
+});
