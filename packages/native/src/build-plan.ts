@@ -53,50 +53,64 @@ export interface BuiltPlan {
   readonly skipped: readonly SkippedPath[];
 }
 
-/** Files and directories that let code run later outside the sandbox if the sandbox could write them. */
-export const persistencePaths: readonly string[] = [
-  '.git/hooks',
-  '.git/config',
-  '.git/commondir',
-  '.gitconfig',
-  '.gitmodules',
-  '.bashrc',
-  '.bash_profile',
-  '.bash_login',
-  '.profile',
-  '.zshrc',
-  '.zshenv',
-  '.zprofile',
-  '.vscode',
-  '.idea',
-  '.mcp.json',
-  '.claude',
-  '.cursor',
-  '.config/git',
-  '.config/systemd',
-  '.config/autostart',
-  '.local/bin',
+const shellPlaceholderNote =
+  '# Placeholder held read-only by a running NemoClaw sandbox; removed when it exits.\n';
+
+/**
+ * One persistence point: a path (relative to a writable directory) that lets code run later
+ * outside the sandbox if the sandbox could write it. `placeholder`: `directory` for an empty
+ * directory, a string for a file with that neutral content, null for none (it is only re-bound
+ * read-only when it exists). `homeOnly`: placeholders only in the home directory.
+ */
+interface PersistencePoint {
+  readonly path: string;
+  readonly placeholder: 'directory' | string | null;
+  readonly homeOnly?: true;
+}
+
+const persistencePoints: readonly PersistencePoint[] = [
+  { path: '.git/hooks', placeholder: 'directory' },
+  { path: '.git/config', placeholder: null },
+  { path: '.git/commondir', placeholder: '.\n' },
+  { path: '.gitconfig', placeholder: shellPlaceholderNote, homeOnly: true },
+  { path: '.gitmodules', placeholder: '' },
+  { path: '.bashrc', placeholder: shellPlaceholderNote, homeOnly: true },
+  {
+    path: '.bash_profile',
+    placeholder: `${shellPlaceholderNote}if [ -r "$HOME/.bash_login" ]; then . "$HOME/.bash_login"; elif [ -r "$HOME/.profile" ]; then . "$HOME/.profile"; fi\n`,
+    homeOnly: true,
+  },
+  {
+    path: '.bash_login',
+    placeholder: `${shellPlaceholderNote}if [ -r "$HOME/.profile" ]; then . "$HOME/.profile"; fi\n`,
+    homeOnly: true,
+  },
+  { path: '.profile', placeholder: shellPlaceholderNote, homeOnly: true },
+  { path: '.zshrc', placeholder: shellPlaceholderNote, homeOnly: true },
+  { path: '.zshenv', placeholder: shellPlaceholderNote, homeOnly: true },
+  { path: '.zprofile', placeholder: shellPlaceholderNote, homeOnly: true },
+  { path: '.vscode', placeholder: 'directory' },
+  { path: '.idea', placeholder: 'directory' },
+  { path: '.mcp.json', placeholder: '{"mcpServers":{}}\n' },
+  { path: '.claude', placeholder: 'directory' },
+  { path: '.cursor', placeholder: 'directory' },
+  { path: '.config/git', placeholder: 'directory', homeOnly: true },
+  { path: '.config/systemd', placeholder: 'directory', homeOnly: true },
+  { path: '.config/autostart', placeholder: 'directory', homeOnly: true },
+  { path: '.local/bin', placeholder: 'directory', homeOnly: true },
 ];
+
+/** Files and directories that let code run later outside the sandbox if the sandbox could write them. */
+export const persistencePaths: readonly string[] = persistencePoints.map((point) => point.path);
 
 /**
  * The {@link persistencePaths} that are directories: when missing from the workdir (or the home
  * directory, for the home-only ones), the launcher creates an empty placeholder and binds it
  * read-only for the sandbox's lifetime, so nothing can be planted there either.
  */
-export const persistenceDirectories: readonly string[] = [
-  '.git/hooks',
-  '.vscode',
-  '.idea',
-  '.claude',
-  '.cursor',
-  '.config/git',
-  '.config/systemd',
-  '.config/autostart',
-  '.local/bin',
-];
-
-const shellPlaceholderNote =
-  '# Placeholder held read-only by a running NemoClaw sandbox; removed when it exits.\n';
+export const persistenceDirectories: readonly string[] = persistencePoints
+  .filter((point) => point.placeholder === 'directory')
+  .map((point) => point.path);
 
 /**
  * The {@link persistencePaths} that are files, with the neutral content of their placeholder: when
@@ -104,37 +118,18 @@ const shellPlaceholderNote =
  * lifetime and removes it (if unchanged) at exit. Each content makes tools outside behave exactly
  * as if the file were missing: `.git/commondir` names the repository itself, `~/.bash_profile` and
  * `~/.bash_login` fall through to the files bash would read without them, `.mcp.json` declares no
- * servers, the others are comments only.
+ * servers, the others are comments only. Shell start-up files and `.gitconfig` get placeholders
+ * only in the home directory.
  */
-export const persistenceFiles: Readonly<Record<string, string>> = {
-  '.git/commondir': '.\n',
-  '.gitmodules': '',
-  '.mcp.json': '{"mcpServers":{}}\n',
-  '.gitconfig': shellPlaceholderNote,
-  '.bashrc': shellPlaceholderNote,
-  '.bash_profile': `${shellPlaceholderNote}if [ -r "$HOME/.bash_login" ]; then . "$HOME/.bash_login"; elif [ -r "$HOME/.profile" ]; then . "$HOME/.profile"; fi\n`,
-  '.bash_login': `${shellPlaceholderNote}if [ -r "$HOME/.profile" ]; then . "$HOME/.profile"; fi\n`,
-  '.profile': shellPlaceholderNote,
-  '.zshrc': shellPlaceholderNote,
-  '.zshenv': shellPlaceholderNote,
-  '.zprofile': shellPlaceholderNote,
-};
+export const persistenceFiles: Readonly<Record<string, string>> = Object.fromEntries(
+  persistencePoints.flatMap((point) =>
+    point.placeholder === null || point.placeholder === 'directory' ? [] : [[point.path, point.placeholder]],
+  ),
+);
 
-/** Placeholders made only in the home directory (elsewhere nothing reads them). */
-const homeOnly: readonly string[] = [
-  '.config/git',
-  '.config/systemd',
-  '.config/autostart',
-  '.local/bin',
-  '.gitconfig',
-  '.bashrc',
-  '.bash_profile',
-  '.bash_login',
-  '.profile',
-  '.zshrc',
-  '.zshenv',
-  '.zprofile',
-];
+const homeOnly: readonly string[] = persistencePoints
+  .filter((point) => point.homeOnly === true)
+  .map((point) => point.path);
 
 function insideDenied(path: string, denied: string): boolean {
   return path !== denied && isWithin(path, denied);
