@@ -60,6 +60,8 @@ function lastSentenceBoundary(window: string): number {
  * The stretches of text a context-requiring recognizer must search: from each occurrence of a
  * context word to `reach` characters after it (context counts only for the few words after it),
  * merged and widened by one character on the left for `\b`. Candidates outside cannot have context.
+ * Occurrences glued to a letter or digit on their left (`handler` for `dl`) are skipped: a context
+ * word only counts at the start of a word (see {@link hasContext}).
  */
 export function contextWindows(
   lowerText: string,
@@ -67,12 +69,18 @@ export function contextWindows(
   reach = contextWindowWords * 16 + 64,
 ): { start: number; end: number }[] {
   const windows: { start: number; end: number }[] = [];
-  for (const hit of index.hits(lowerText)) {
-    const start = Math.max(0, hit.start - 1);
-    const end = Math.min(lowerText.length, hit.end + reach);
-    const last = windows[windows.length - 1];
-    if (last !== undefined && start <= last.end) last.end = Math.max(last.end, end);
-    else windows.push({ start, end });
-  }
+  const length = lowerText.length;
+  index.forEachHit(
+    lowerText,
+    (_keyword, hitStart, hitEnd) => {
+      const start = hitStart > 0 ? hitStart - 1 : 0;
+      const end = Math.min(length, hitEnd + reach);
+      const last = windows[windows.length - 1];
+      if (last !== undefined && start <= last.end) last.end = Math.max(last.end, end);
+      else windows.push({ start, end });
+      return true;
+    },
+    true,
+  );
   return windows;
 }

@@ -2,7 +2,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { boostedScore, hasContext } from '../context.js';
 import { digitRegions } from '../digit-regions.js';
 import type { Finding } from '../finding.js';
-import { compileLinear, matchAll } from '../linear-regex.js';
+import { compileLinear, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 
 // A run of digit groups with phone-like separators, an optional +country prefix, parentheses
@@ -86,9 +86,7 @@ export function createPhoneRecognizer(): Recognizer {
       const { text, lowerText } = input;
       const findings: Finding[] = [];
       for (const region of digitRegions(text, 7, 16)) {
-        const regionText = text.slice(region.start, region.end);
-        for (const regionMatch of matchAll(phonePattern, regionText)) {
-          const match = { start: region.start + regionMatch.start, end: region.start + regionMatch.end };
+        for (const match of matchAllIn(phonePattern, text, [region])) {
           let start = match.start;
           const end = match.end;
           let candidate = text.slice(start, end);

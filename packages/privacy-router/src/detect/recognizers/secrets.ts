@@ -1,7 +1,7 @@
 import { shannonEntropy } from '../entropy.js';
 import type { Finding } from '../finding.js';
 import { KeywordIndex } from '../keyword-index.js';
-import { compileLinear, type LinearRegex, matchAll } from '../linear-regex.js';
+import { compileLinear, forEachMatch, type LinearRegex } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 import { extraSecretRules } from '../secrets/extra-rules.js';
 import type { GitleaksAllowlist, GitleaksRule } from '../secrets/gitleaks-rule.js';
@@ -14,6 +14,11 @@ interface CompiledAllowlist {
   stopwords: KeywordIndex | undefined;
   /** Stopwords of one character (never seen in gitleaks, kept for completeness). */
   shortStopwords: readonly string[];
+  /**
+   * A cheap necessary condition for `regex` to match the secret (target `secret` only), so that
+   * most candidates skip the native call; undefined: always run `regex`.
+   */
+  mayMatch: ((secret: string, lowerSecret: string) => boolean) | undefined;
 }
 
 const leftPrefix = String.raw`[\w.-]{0,50}?`;
@@ -79,6 +84,44 @@ const windowOverrides: Readonly<Record<string, readonly [number, number]>> = {
   'password-assignment': [40, 200],
 };
 
+/**
+ * True if an assignment operator can follow the keyword ending at `end`, as `generic-api-key`
+ * requires: `(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)` right after its
+ * keyword. A necessary condition checked by hand: within 23 characters, only characters those
+ * classes allow (any non-ASCII character too, for RE2's case folding) before one of `= > : | ? ,`.
+ * Most `key`, `token` and `access` occurrences in prose fail it and open no window.
+ */
+function assignmentFollows(text: string, end: number): boolean {
+  const limit = Math.min(text.length, end + 24);
+  for (let index = end; index < limit; index += 1) {
+    const code = text.charCodeAt(index);
+    // = > : | ? ,
+    if (code === 61 || code === 62 || code === 58 || code === 124 || code === 63 || code === 44) return true;
+    const allowed =
+      isAsciiWordCode(code) ||
+      code === 32 ||
+      code === 9 ||
+      code === 10 ||
+      code === 12 ||
+      code === 13 ||
+      code === 46 ||
+      code === 45 ||
+      code === 39 ||
+      code === 34 ||
+      code >= 128;
+    if (!allowed) return false;
+  }
+  return false;
+}
+
+/**
+ * Per-rule checks of a keyword occurrence (the text and the occurrence's end) that every match
+ * starting at that occurrence passes; an occurrence failing it opens no window for the rule.
+ */
+const hitFilters: Readonly<Record<string, (text: string, end: number) => boolean>> = {
+  'generic-api-key': assignmentFollows,
+};
+
 function isAsciiWordCode(code: number): boolean {
   return (
     (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95
@@ -101,6 +144,8 @@ interface CompiledRule {
   requiredLiterals: readonly string[];
   /** Characters searched before a keyword's start and after its end (bounded rules). */
   window: readonly [number, number];
+  /** See {@link hitFilters}. */
+  hitFilter: ((text: string, end: number) => boolean) | undefined;
 }
 
 /**
@@ -138,9 +183,54 @@ export const genericIdentifierAllowlist: GitleaksAllowlist = {
   stopwords: [],
 };
 
-function compileAllowlist(allowlist: GitleaksAllowlist): CompiledAllowlist {
+/**
+ * gitleaks' global allowlist regexes as {@link globalAllowlistMayMatch} was written for. If a
+ * regenerated ruleset changes them, the shortcut is not used (the regexes still run).
+ */
+const knownGlobalRegexes: readonly string[] = [
+  '(?i)^true|false|null$',
+  '^(?i:a+|b+|c+|d+|e+|f+|g+|h+|i+|j+|k+|l+|m+|n+|o+|p+|q+|r+|s+|t+|u+|v+|w+|x+|y+|z+|\\*+|\\.+)$',
+  '^\\$(?:\\d+|{\\d+})$',
+  '^\\$(?:[A-Z_]+|[a-z_]+)$',
+  '^\\${(?:[A-Z_]+|[a-z_]+)}$',
+  '^\\{\\{[ \\t]*[\\w ().|]+[ \\t]*}}$',
+  '^\\$\\{\\{[ \\t]*(?:(?:env|github|secrets|vars)(?:\\.[A-Za-z]\\w+)+[\\w "\'&./=|]*)[ \\t]*}}$',
+  '^%(?:[A-Z_]+|[a-z_]+)%$',
+  '^%[+\\-# 0]?[bcdeEfFgGoOpqstTUvxX]$',
+  '^\\{\\d{0,2}}$',
+  '^@(?:[A-Z_]+|[a-z_]+)@$',
+  '^/Users/(?i)[a-z0-9]+/[\\w .-/]+$',
+  '^/(?:bin|etc|home|opt|tmp|usr|var)/[\\w ./-]+$',
+];
+
+/**
+ * True unless the secret certainly matches none of {@link knownGlobalRegexes}: those need it to
+ * start with `$`, `{`, `%`, `@` or `/`, to start with `true`, contain `false` or end with `null`,
+ * or to repeat one letter, `*` or `.`. Any non-ASCII character also says "maybe" (RE2's case
+ * folding matches `ſ` for `s` and the Kelvin sign for `k`).
+ */
+export function globalAllowlistMayMatch(secret: string, lowerSecret: string): boolean {
+  const first = secret.charCodeAt(0);
+  // $ { % @ /
+  if (first === 36 || first === 123 || first === 37 || first === 64 || first === 47) return true;
+  if (lowerSecret.startsWith('true') || lowerSecret.includes('false') || lowerSecret.endsWith('null'))
+    return true;
+  let same = true;
+  const head = lowerSecret.charCodeAt(0);
+  for (let index = 0; index < secret.length; index += 1) {
+    if (secret.charCodeAt(index) >= 128) return true;
+    if (lowerSecret.charCodeAt(index) !== head) same = false;
+  }
+  return same;
+}
+
+function compileAllowlist(
+  allowlist: GitleaksAllowlist,
+  mayMatch?: CompiledAllowlist['mayMatch'],
+): CompiledAllowlist {
   const long = allowlist.stopwords.filter((word) => word.length >= 2);
   return {
+    mayMatch: allowlist.regexTarget === 'secret' ? mayMatch : undefined,
     target: allowlist.regexTarget,
     // Inline flags such as (?i) stay scoped to their own alternative inside (?:...).
     regex:
@@ -158,7 +248,13 @@ let compiledGlobal: CompiledAllowlist | undefined;
 /** Compiles every built-in secret rule with RE2 (once per process). Throws if one cannot compile. */
 export function compileSecretRules(): readonly CompiledRule[] {
   if (compiledRules) return compiledRules;
-  compiledGlobal = compileAllowlist(gitleaksGlobalAllowlist);
+  const knownGlobal =
+    gitleaksGlobalAllowlist.regexes.length === knownGlobalRegexes.length &&
+    gitleaksGlobalAllowlist.regexes.every((regex, index) => regex === knownGlobalRegexes[index]);
+  compiledGlobal = compileAllowlist(
+    gitleaksGlobalAllowlist,
+    knownGlobal ? globalAllowlistMayMatch : undefined,
+  );
   compiledRules = [...extraSecretRules, ...gitleaksRules].map((rule) => {
     const generic = rule.id.startsWith('generic');
     // gitleaks' assignment rules start with a lazy `[\w.-]{0,50}?` that only extends the match
@@ -170,30 +266,49 @@ export function compileSecretRules(): readonly CompiledRule[] {
       extendLeft: stripped !== rule.regex,
       rule,
       regex: compileLinear(stripped, 'd'),
-      allowlists: [...rule.allowlists, ...(generic ? [genericIdentifierAllowlist] : [])].map(
-        compileAllowlist,
+      allowlists: [...rule.allowlists, ...(generic ? [genericIdentifierAllowlist] : [])].map((allowlist) =>
+        compileAllowlist(allowlist),
       ),
       generic,
       score: generic || rule.id === 'password-assignment' ? 0.8 : 1,
       keywordAtWordStart: keywordAtWordStart.has(rule.id),
       requiredLiterals: requiredLiterals[rule.id] ?? [],
       window: windowOverrides[rule.id] ?? [windowBefore, windowAfter],
+      hitFilter: hitFilters[rule.id],
     };
   });
   return compiledRules;
+}
+
+/** Where a candidate secret was found; the match text and the line are sliced only when needed. */
+interface AllowlistContext {
+  text: string;
+  /** Start of the match as gitleaks sees it (its dropped `[\w.-]{0,50}?` prefix restored). */
+  matchStart: number;
+  start: number;
+  end: number;
+  matchText: string | undefined;
+  line: string | undefined;
 }
 
 function allowed(
   allowlist: CompiledAllowlist,
   secret: string,
   lowerSecret: string,
-  matchText: string,
-  line: string,
+  context: AllowlistContext,
 ): boolean {
   if (allowlist.stopwords?.containsAny(lowerSecret)) return true;
   for (const word of allowlist.shortStopwords) if (lowerSecret.includes(word)) return true;
   if (allowlist.regex === undefined) return false;
-  const target = allowlist.target === 'match' ? matchText : allowlist.target === 'line' ? line : secret;
+  if (allowlist.mayMatch !== undefined && !allowlist.mayMatch(secret, lowerSecret)) return false;
+  let target = secret;
+  if (allowlist.target === 'match') {
+    context.matchText ??= context.text.slice(context.matchStart, context.end);
+    target = context.matchText;
+  } else if (allowlist.target === 'line') {
+    context.line ??= lineAround(context.text, context.start, context.end);
+    target = context.line;
+  }
   allowlist.regex.lastIndex = 0;
   return allowlist.regex.test(target);
 }
@@ -241,12 +356,13 @@ export function createSecretsRecognizer(): Recognizer {
       const windows = new Map<number, [number, number][]>();
       for (const index of alwaysRun) windows.set(index, [[0, text.length]]);
       const literalPresent = new Map<number, boolean>();
-      for (const hit of keywordIndex.hits(input.lowerText)) {
-        const gluedLeft = hit.start > 0 && isAsciiWordCode(text.charCodeAt(hit.start - 1));
-        for (const index of rulesByKeyword.get(hit.keyword) ?? []) {
+      keywordIndex.forEachHit(input.lowerText, (keyword, hitStart, hitEnd) => {
+        const gluedLeft = hitStart > 0 && isAsciiWordCode(text.charCodeAt(hitStart - 1));
+        for (const index of rulesByKeyword.get(keyword) ?? []) {
           const compiled = rules[index];
           if (compiled === undefined) continue;
           if (gluedLeft && compiled.keywordAtWordStart) continue;
+          if (compiled.hitFilter !== undefined && !compiled.hitFilter(text, hitEnd)) continue;
           if (compiled.requiredLiterals.length > 0) {
             let present = literalPresent.get(index);
             if (present === undefined) {
@@ -255,16 +371,20 @@ export function createSecretsRecognizer(): Recognizer {
             }
             if (!present) continue;
           }
-          const list = windows.get(index) ?? [];
+          let list = windows.get(index);
+          if (list === undefined) {
+            list = [];
+            windows.set(index, list);
+          }
           if (compiled.unbounded) {
             if (list.length === 0) list.push([0, text.length]);
           } else {
             const [before, after] = compiled.window;
-            list.push([hit.start - before, hit.end + after]);
+            list.push([hitStart - before, hitEnd + after]);
           }
-          windows.set(index, list);
         }
-      }
+        return true;
+      });
       const findings: Finding[] = [];
       // Rule order (NemoClaw's rules first), not keyword order: which rule names a span that two
       // rules find equally must not depend on where their keywords happen to occur.
@@ -327,39 +447,49 @@ function scanWindow(
 ): void {
   const { rule } = compiled;
   const text = input.text;
-  const windowText = from === 0 && to === text.length ? text : text.slice(from, to);
-  for (const match of matchAll(compiled.regex, windowText)) {
-    if (match.end === windowText.length && to < text.length) {
+  let rescanFrom = -1;
+  forEachMatch(compiled.regex, text, from, to, (match) => {
+    if (match.end === to && to < text.length) {
       // A match reaching the window's end may continue past it (a very long token, or `$` matching
       // at the window's end): rescan from the match's start over a window twice as long (again if
       // needed), rather than to the end of the text, which made every such case a full pass.
-      const extended = snapEnd(text, to + Math.max(windowAfter, to - from));
-      scanWindow(compiled, input, from + match.start, extended, global, findings);
-      return;
+      rescanFrom = match.start;
+      return false;
     }
     let index = rule.secretGroup;
     if (index === 0) index = match.groups.findIndex((group, position) => position > 0 && group);
     if (index <= 0) index = 0;
     const secret = match.groups[index];
     const span = index === 0 ? ([match.start, match.end] as const) : match.spans[index];
-    if (secret === undefined || span === undefined || secret.length === 0) continue;
-    if (rule.entropy > 0 && shannonEntropy(secret) <= rule.entropy) continue;
-    if (compiled.generic && !hasDigit(secret)) continue;
+    if (secret === undefined || span === undefined || secret.length === 0) return true;
+    if (rule.entropy > 0 && shannonEntropy(secret) <= rule.entropy) return true;
+    if (compiled.generic && !hasDigit(secret)) return true;
     const lowerSecret = secret.toLowerCase();
-    if (placeholderMarkers.some((marker) => lowerSecret.includes(marker))) continue;
-    const matchStart = compiled.extendLeft ? leftExtension(text, from + match.start) - from : match.start;
-    const matchText = windowText.slice(Math.max(0, matchStart), match.end);
-    const line = lineAround(text, from + match.start, from + match.end);
-    if (global && allowed(global, secret, lowerSecret, matchText, line)) continue;
-    if (compiled.allowlists.some((allowlist) => allowed(allowlist, secret, lowerSecret, matchText, line)))
-      continue;
+    for (const marker of placeholderMarkers) if (lowerSecret.includes(marker)) return true;
+    const matchStart = compiled.extendLeft ? leftExtension(text, match.start) : match.start;
+    const context: AllowlistContext = {
+      text,
+      matchStart: Math.max(from, matchStart),
+      start: match.start,
+      end: match.end,
+      matchText: undefined,
+      line: undefined,
+    };
+    if (global && allowed(global, secret, lowerSecret, context)) return true;
+    for (const allowlist of compiled.allowlists)
+      if (allowed(allowlist, secret, lowerSecret, context)) return true;
     findings.push({
       type: 'SECRET',
       subtype: rule.id,
-      start: from + span[0],
-      end: from + span[1],
+      start: span[0],
+      end: span[1],
       score: compiled.score,
       detector: 'secrets',
     });
+    return true;
+  });
+  if (rescanFrom >= 0) {
+    const extended = snapEnd(text, to + Math.max(windowAfter, to - from));
+    scanWindow(compiled, input, rescanFrom, extended, global, findings);
   }
 }

@@ -1,66 +1,97 @@
-// Keccak-256 (the pre-standard SHA-3 padding Ethereum uses), on 64-bit lanes as BigInt. Only used
-// to verify EIP-55 checksums of candidate addresses, so simplicity wins over speed.
-const mask = (1n << 64n) - 1n;
-const roundConstants = [
-  0x0000000000000001n,
-  0x0000000000008082n,
-  0x800000000000808an,
-  0x8000000080008000n,
-  0x000000000000808bn,
-  0x0000000080000001n,
-  0x8000000080008081n,
-  0x8000000000008009n,
-  0x000000000000008an,
-  0x0000000000000088n,
-  0x0000000080008009n,
-  0x000000008000000an,
-  0x000000008000808bn,
-  0x800000000000008bn,
-  0x8000000000008089n,
-  0x8000000000008003n,
-  0x8000000000008002n,
-  0x8000000000000080n,
-  0x000000000000800an,
-  0x800000008000000an,
-  0x8000000080008081n,
-  0x8000000000008080n,
-  0x0000000080000001n,
-  0x8000000080008008n,
-];
+// Keccak-256 (the pre-standard SHA-3 padding Ethereum uses). Only used to verify EIP-55 checksums
+// of candidate addresses. The 64-bit lanes are kept as pairs of 32-bit halves in typed arrays
+// (low half at 2*i, high half at 2*i+1), so hashing allocates nothing but its input and output
+// (a BigInt version cost a few microseconds and dozens of allocations per candidate).
+
+/** Round constants as [low, high] 32-bit halves. */
+const roundConstants = new Uint32Array([
+  0x00000001, 0x00000000, 0x00008082, 0x00000000, 0x0000808a, 0x80000000, 0x80008000, 0x80000000, 0x0000808b,
+  0x00000000, 0x80000001, 0x00000000, 0x80008081, 0x80000000, 0x00008009, 0x80000000, 0x0000008a, 0x00000000,
+  0x00000088, 0x00000000, 0x80008009, 0x00000000, 0x8000000a, 0x00000000, 0x8000808b, 0x00000000, 0x0000008b,
+  0x80000000, 0x00008089, 0x80000000, 0x00008003, 0x80000000, 0x00008002, 0x80000000, 0x00000080, 0x80000000,
+  0x0000800a, 0x00000000, 0x8000000a, 0x80000000, 0x80008081, 0x80000000, 0x00008080, 0x80000000, 0x80000001,
+  0x00000000, 0x80008008, 0x80000000,
+]);
+/** Rotation offsets by lane index x + 5y. */
 const rotations = [
   0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 45, 15, 21, 8, 18, 2, 61, 56, 14,
 ];
+/** Destination lane of each lane in the rho-pi step. */
+const destinations = Array.from({ length: 25 }, (_, lane) => {
+  const x = lane % 5;
+  const y = Math.floor(lane / 5);
+  return y + ((2 * x + 3 * y) % 5) * 5;
+});
 
-function rotate(value: bigint, shift: number): bigint {
-  if (shift === 0) return value;
-  const amount = BigInt(shift);
-  return ((value << amount) | (value >> (64n - amount))) & mask;
-}
+// Scratch space (the hash is synchronous, so one set per process suffices).
+const columns = new Uint32Array(10);
+const moved = new Uint32Array(50);
 
-function lane(state: bigint[], index: number): bigint {
-  return state[index] ?? 0n;
-}
-
-function permute(state: bigint[]): void {
-  for (const constant of roundConstants) {
-    const columns: bigint[] = [];
-    for (let x = 0; x < 5; x += 1)
-      columns.push(
-        lane(state, x) ^ lane(state, x + 5) ^ lane(state, x + 10) ^ lane(state, x + 15) ^ lane(state, x + 20),
-      );
+function permute(state: Uint32Array): void {
+  for (let round = 0; round < 24; round += 1) {
+    // theta
     for (let x = 0; x < 5; x += 1) {
-      const theta = (columns[(x + 4) % 5] ?? 0n) ^ rotate(columns[(x + 1) % 5] ?? 0n, 1);
-      for (let y = 0; y < 25; y += 5) state[x + y] = lane(state, x + y) ^ theta;
+      const low = 2 * x;
+      columns[low] =
+        (state[low] ?? 0) ^
+        (state[low + 10] ?? 0) ^
+        (state[low + 20] ?? 0) ^
+        (state[low + 30] ?? 0) ^
+        (state[low + 40] ?? 0);
+      columns[low + 1] =
+        (state[low + 1] ?? 0) ^
+        (state[low + 11] ?? 0) ^
+        (state[low + 21] ?? 0) ^
+        (state[low + 31] ?? 0) ^
+        (state[low + 41] ?? 0);
     }
-    const moved: bigint[] = new Array<bigint>(25).fill(0n);
-    for (let x = 0; x < 5; x += 1)
-      for (let y = 0; y < 5; y += 1)
-        moved[y + ((2 * x + 3 * y) % 5) * 5] = rotate(lane(state, x + y * 5), rotations[x + y * 5] ?? 0);
-    for (let x = 0; x < 5; x += 1)
-      for (let y = 0; y < 25; y += 5)
-        state[x + y] =
-          lane(moved, x + y) ^ (~lane(moved, ((x + 1) % 5) + y) & mask & lane(moved, ((x + 2) % 5) + y));
-    state[0] = lane(state, 0) ^ constant;
+    for (let x = 0; x < 5; x += 1) {
+      const left = 2 * ((x + 4) % 5);
+      const right = 2 * ((x + 1) % 5);
+      const rightLow = columns[right] ?? 0;
+      const rightHigh = columns[right + 1] ?? 0;
+      const thetaLow = (columns[left] ?? 0) ^ ((rightLow << 1) | (rightHigh >>> 31));
+      const thetaHigh = (columns[left + 1] ?? 0) ^ ((rightHigh << 1) | (rightLow >>> 31));
+      for (let y = 0; y < 25; y += 5) {
+        const lane = 2 * (x + y);
+        state[lane] = (state[lane] ?? 0) ^ thetaLow;
+        state[lane + 1] = (state[lane + 1] ?? 0) ^ thetaHigh;
+      }
+    }
+    // rho and pi
+    for (let lane = 0; lane < 25; lane += 1) {
+      const low = state[2 * lane] ?? 0;
+      const high = state[2 * lane + 1] ?? 0;
+      const shift = rotations[lane] ?? 0;
+      const target = 2 * (destinations[lane] ?? 0);
+      if (shift === 0) {
+        moved[target] = low;
+        moved[target + 1] = high;
+      } else if (shift < 32) {
+        moved[target] = (low << shift) | (high >>> (32 - shift));
+        moved[target + 1] = (high << shift) | (low >>> (32 - shift));
+      } else if (shift === 32) {
+        moved[target] = high;
+        moved[target + 1] = low;
+      } else {
+        const rest = shift - 32;
+        moved[target] = (high << rest) | (low >>> (32 - rest));
+        moved[target + 1] = (low << rest) | (high >>> (32 - rest));
+      }
+    }
+    // chi
+    for (let y = 0; y < 25; y += 5) {
+      for (let x = 0; x < 5; x += 1) {
+        const lane = 2 * (x + y);
+        const next = 2 * (((x + 1) % 5) + y);
+        const afterNext = 2 * (((x + 2) % 5) + y);
+        state[lane] = (moved[lane] ?? 0) ^ (~(moved[next] ?? 0) & (moved[afterNext] ?? 0));
+        state[lane + 1] = (moved[lane + 1] ?? 0) ^ (~(moved[next + 1] ?? 0) & (moved[afterNext + 1] ?? 0));
+      }
+    }
+    // iota
+    state[0] = (state[0] ?? 0) ^ (roundConstants[2 * round] ?? 0);
+    state[1] = (state[1] ?? 0) ^ (roundConstants[2 * round + 1] ?? 0);
   }
 }
 
@@ -71,25 +102,24 @@ export function keccak256Hex(input: Uint8Array): string {
   padded.set(input);
   padded[input.length] = (padded[input.length] ?? 0) ^ 0x01;
   padded[padded.length - 1] = (padded[padded.length - 1] ?? 0) ^ 0x80;
-  const state: bigint[] = new Array<bigint>(25).fill(0n);
+  const state = new Uint32Array(50);
   for (let offset = 0; offset < padded.length; offset += rate) {
-    for (let index = 0; index < rate / 8; index += 1) {
-      let value = 0n;
-      for (let byte = 7; byte >= 0; byte -= 1)
-        value = (value << 8n) | BigInt(padded[offset + index * 8 + byte] ?? 0);
-      state[index] = lane(state, index) ^ value;
+    for (let word = 0; word < rate / 4; word += 1) {
+      const at = offset + word * 4;
+      state[word] =
+        (state[word] ?? 0) ^
+        ((padded[at] ?? 0) |
+          ((padded[at + 1] ?? 0) << 8) |
+          ((padded[at + 2] ?? 0) << 16) |
+          ((padded[at + 3] ?? 0) << 24));
     }
     permute(state);
   }
   let hex = '';
-  for (let index = 0; index < 4; index += 1) {
-    let value = lane(state, index);
-    for (let byte = 0; byte < 8; byte += 1) {
-      hex += Number(value & 0xffn)
-        .toString(16)
-        .padStart(2, '0');
-      value >>= 8n;
-    }
+  for (let word = 0; word < 8; word += 1) {
+    const value = state[word] ?? 0;
+    for (let byte = 0; byte < 4; byte += 1)
+      hex += ((value >>> (8 * byte)) & 0xff).toString(16).padStart(2, '0');
   }
   return hex;
 }
@@ -98,10 +128,12 @@ export function keccak256Hex(input: Uint8Array): string {
 export function hasValidEip55Checksum(hexDigits: string): boolean {
   const hash = keccak256Hex(new TextEncoder().encode(hexDigits.toLowerCase()));
   for (let index = 0; index < hexDigits.length; index += 1) {
-    const character = hexDigits.charAt(index);
-    if (!/[a-fA-F]/.test(character)) continue;
+    const code = hexDigits.charCodeAt(index);
+    const upperLetter = code >= 65 && code <= 70;
+    const lowerLetter = code >= 97 && code <= 102;
+    if (!upperLetter && !lowerLetter) continue;
     const upper = Number.parseInt(hash.charAt(index), 16) >= 8;
-    if (upper !== (character === character.toUpperCase())) return false;
+    if (upper !== upperLetter) return false;
   }
   return true;
 }
