@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shippedPoliciesDir } from '@nemoclaw/policy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxBackendExecSpec, SandboxBackendHandle, SandboxFsBridge } from './openclaw-types.js';
 import { parsePluginConfig } from './plugin-config.js';
@@ -168,6 +169,99 @@ describe('exec through the nemoclaw backend', () => {
     await expect(
       handle.runShellCommand({ script: 'cat "$1"', args: [join(home, '.ssh', 'id_rsa')] }),
     ).rejects.toThrow(/exit 1/);
+  });
+});
+
+describe('plans reused across execs', () => {
+  it('attack: a repository created in the workspace between two execs is protected in the second', async () => {
+    const repository = join(workspace, 'repo-between');
+    await mkdir(repository, { recursive: true });
+    const inner = await createNemoclawSandbox(runtime, { workspaceDir: repository, scopeKey: 'reuse' });
+    const run = async (command: string) => {
+      const spec = await inner.buildExecSpec({
+        command,
+        env: { PATH: '/usr/bin:/bin', HOME: home },
+        usePty: false,
+      });
+      const result = await runSpec(spec);
+      await inner.finalizeExec?.({
+        status: 'completed',
+        exitCode: result.code,
+        timedOut: false,
+        token: spec.finalizeToken,
+      });
+      return result;
+    };
+    // The plan is built (and cached) while the workspace has no repository: .git is writable then.
+    expect((await run('true')).code).toBe(0);
+    expect((await run('true')).code).toBe(0);
+    // Someone outside the sandbox runs `git init` in the workspace.
+    await mkdir(join(repository, '.git', 'hooks'), { recursive: true });
+    await writeFile(join(repository, '.git', 'config'), '[core]\n');
+    // The next exec must not reuse the plan without the repository's protections.
+    const hook = await run(`printf '#!/bin/sh\\nid\\n' > .git/hooks/post-checkout; echo "exit=$?"`);
+    expect(hook.stdout).toMatch(/exit=[1-9]/);
+    expect(hook.stderr).toMatch(/Read-only file system|Permission denied/);
+    expect(existsSync(join(repository, '.git', 'hooks', 'post-checkout'))).toBe(false);
+    const config = await run('echo "[core] hooksPath = /x" >> .git/config; echo "exit=$?"');
+    expect(config.stdout).toMatch(/exit=[1-9]/);
+    expect(await readFile(join(repository, '.git', 'config'), 'utf8')).toBe('[core]\n');
+    // Ordinary work in the workspace still goes through.
+    expect((await run('echo fine > note.txt && cat note.txt')).stdout).toBe('fine\n');
+  });
+
+  it('attack: a policy re-applied with recheck() is enforced on the next exec, not the cached plan', async () => {
+    const secretDir = join(workspace, 'secret-reapply');
+    await mkdir(secretDir, { recursive: true });
+    await writeFile(join(secretDir, 'data.txt'), 'SECRET-REAPPLY\n');
+    const shipped = await readFile(join(shippedPoliciesDir(), 'default.yaml'), 'utf8');
+    const policyPath = join(root, 'reapply.yaml');
+    await writeFile(policyPath, shipped);
+    const parsed = parsePluginConfig({
+      launcherPath,
+      policy: policyPath,
+      auditDir: join(root, 'audit-reapply'),
+    });
+    if (!parsed.ok) throw new Error(parsed.error);
+    // Its own state directory: the egress proxy's socket is per process and state directory.
+    const reapplied = new PluginRuntime({
+      config: parsed.value,
+      home,
+      stateDir: join(root, 'state-reapply'),
+      env: { PATH: '/usr/bin:/bin', HOME: home, LANG: 'C' },
+    });
+    try {
+      const inner = await createNemoclawSandbox(reapplied, { workspaceDir: workspace, scopeKey: 'reapply' });
+      const run = async (command: string) => {
+        const spec = await inner.buildExecSpec({
+          command,
+          env: { PATH: '/usr/bin:/bin', HOME: home },
+          usePty: false,
+        });
+        const result = await runSpec(spec);
+        await inner.finalizeExec?.({
+          status: 'completed',
+          exitCode: result.code,
+          timedOut: false,
+          token: spec.finalizeToken,
+        });
+        return result;
+      };
+      expect((await run('cat secret-reapply/data.txt')).stdout).toBe('SECRET-REAPPLY\n');
+      expect((await run('cat secret-reapply/data.txt')).stdout).toBe('SECRET-REAPPLY\n');
+      // The operator narrows the policy: the directory is now denied.
+      expect(shipped).toContain('  deny:\n');
+      await writeFile(policyPath, shipped.replace('  deny:\n', `  deny:\n    - ${secretDir}\n`));
+      const ready = await reapplied.recheck();
+      expect(ready.ok).toBe(true);
+      const after = await run('cat secret-reapply/data.txt; echo "exit=$?"');
+      expect(after.stdout).not.toContain('SECRET-REAPPLY');
+      expect(after.stdout).toContain('exit=1');
+      // The same read outside the sandbox works: the refusal is the new policy's mask.
+      expect(await readFile(join(secretDir, 'data.txt'), 'utf8')).toBe('SECRET-REAPPLY\n');
+    } finally {
+      await reapplied.close();
+    }
   });
 });
 

@@ -15,8 +15,19 @@ import {
   removePlanFile,
   removeStalePlanFiles,
   runPlanned,
+  sharedPlanCache,
   writePlanFile,
 } from './sandboxed-command.js';
+
+/** Options of {@link createNemoclawSandbox}. */
+export interface NemoclawSandboxOptions {
+  /**
+   * Reuse launch plans across commands (default true): built once per policy, workdir and
+   * environment, re-checked against the file system before each use, never reused after the
+   * policy is re-applied. `false` builds every plan afresh (for comparisons).
+   */
+  readonly reusePlans?: boolean;
+}
 
 /** The backend id to put in `agents.defaults.sandbox.backend`. */
 export const nemoclawBackendId = 'nemoclaw';
@@ -50,8 +61,10 @@ const launcherEnvironment: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', LANG: 'C
 export async function createNemoclawSandbox(
   runtime: PluginRuntime,
   params: SandboxBackendFactoryParams,
+  options: NemoclawSandboxOptions = {},
 ): Promise<SandboxBackendHandle> {
   const workdir = resolve(params.workspaceDir);
+  const plans = options.reusePlans === false ? null : sharedPlanCache;
   const ready = await runtime.readiness();
   if (!ready.ok) {
     await runtime.recordDenial('tool', `sandbox for ${params.scopeKey} refused: ${ready.reason}`);
@@ -85,13 +98,18 @@ export async function createNemoclawSandbox(
     async buildExecSpec({ command, workdir: commandDirectory, env }) {
       const current = await requireReady();
       const cwd = commandDirectory === undefined ? workdir : resolve(workdir, commandDirectory);
-      const plan = planCommand(runtime, current, {
-        scope: 'exec',
-        argv: ['/bin/sh', '-c', command],
-        workdir,
-        cwd,
-        env: { ...env, HOME: env.HOME ?? runtime.home },
-      });
+      const plan = planCommand(
+        runtime,
+        current,
+        {
+          scope: 'exec',
+          argv: ['/bin/sh', '-c', command],
+          workdir,
+          cwd,
+          env: { ...env, HOME: env.HOME ?? runtime.home },
+        },
+        plans,
+      );
       const planPath = writePlanFile(runtime, plan);
       const token: ExecToken = { planPath, command, cwd };
       return {
@@ -110,12 +128,17 @@ export async function createNemoclawSandbox(
 
     async runShellCommand(command: SandboxBackendCommandParams): Promise<SandboxBackendCommandResult> {
       const current = await requireReady();
-      const plan = planCommand(runtime, current, {
-        scope: 'exec',
-        argv: ['/bin/sh', '-c', command.script, 'nemoclaw-sh', ...(command.args ?? [])],
-        workdir,
-        env: runtime.env,
-      });
+      const plan = planCommand(
+        runtime,
+        current,
+        {
+          scope: 'exec',
+          argv: ['/bin/sh', '-c', command.script, 'nemoclaw-sh', ...(command.args ?? [])],
+          workdir,
+          env: runtime.env,
+        },
+        plans,
+      );
       const output = await runPlanned(current.launcherPath, plan, {
         ...(command.stdin === undefined ? {} : { stdin: command.stdin }),
         ...(command.signal === undefined ? {} : { signal: command.signal }),
@@ -130,6 +153,6 @@ export async function createNemoclawSandbox(
       return { stdout: output.stdout, stderr: output.stderr, code: output.code };
     },
 
-    createFsBridge: () => createSandboxFsBridge(runtime, workdir),
+    createFsBridge: () => createSandboxFsBridge(runtime, workdir, plans),
   };
 }

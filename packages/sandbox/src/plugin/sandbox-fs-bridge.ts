@@ -1,8 +1,9 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { SandboxError } from '../sandbox-error.js';
 import type { SandboxFsBridge, SandboxFsStat } from './openclaw-types.js';
+import type { PlanCache } from './plan-cache.js';
 import type { PluginRuntime, PolicyScope } from './plugin-runtime.js';
-import { type CommandOutput, planCommand, runPlanned } from './sandboxed-command.js';
+import { type CommandOutput, planCommand, runPlanned, sharedPlanCache } from './sandboxed-command.js';
 
 /** Exit code of the stat helper for a path that does not exist. */
 const missingExitCode = 3;
@@ -26,9 +27,14 @@ const deniedPattern = /Permission denied|Operation not permitted|Read-only file 
  * operation is a small `/bin/sh` helper (`cat`, `mkdir`, `rm`, `mv`, `stat`) executed by the
  * launcher under the policy, so the kernel (Landlock, the mount namespace's masks, seccomp) decides
  * what may be read or written, not a path check in the gateway. Paths are host paths: the
- * sandbox sees the host file system through Landlock, not a container image.
+ * sandbox sees the host file system through Landlock, not a container image. Plans come from
+ * `plans` (see {@link planCommand}; `null`: built for every operation).
  */
-export function createSandboxFsBridge(runtime: PluginRuntime, workdir: string): SandboxFsBridge {
+export function createSandboxFsBridge(
+  runtime: PluginRuntime,
+  workdir: string,
+  plans: PlanCache | null = sharedPlanCache,
+): SandboxFsBridge {
   const resolveFile = (filePath: string, cwd?: string): string => {
     if (filePath.length === 0) throw new SandboxError('plugin-path-invalid', 'empty file path');
     if (filePath.includes('\0'))
@@ -58,13 +64,18 @@ export function createSandboxFsBridge(runtime: PluginRuntime, workdir: string): 
         `NemoClaw blocked ${action}: the sandbox cannot be applied (${ready.reason})`,
       );
     }
-    const plan = planCommand(runtime, ready, {
-      scope,
-      argv: ['/bin/sh', '-c', script, 'nemoclaw-fs', ...args],
-      workdir,
-      env: runtime.env,
-      network: false,
-    });
+    const plan = planCommand(
+      runtime,
+      ready,
+      {
+        scope,
+        argv: ['/bin/sh', '-c', script, 'nemoclaw-fs', ...args],
+        workdir,
+        env: runtime.env,
+        network: false,
+      },
+      plans,
+    );
     const output = await runPlanned(ready.launcherPath, plan, {
       ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPlan, type LaunchPlan, resolveAbiOverride, spawnWithPlan } from '@nemoclaw/native';
 import type { Policy } from '@nemoclaw/policy';
 import { proxyEnvironment } from '../lifecycle/proxy-environment.js';
 import { SandboxError } from '../sandbox-error.js';
+import { type PlanBase, PlanCache } from './plan-cache.js';
 import { bridgeListen, type PluginRuntime, type PolicyScope, type ReadyState } from './plugin-runtime.js';
 
 /** Inputs of {@link planCommand}. */
@@ -22,25 +23,42 @@ export interface PlanCommandOptions {
   readonly network?: boolean;
 }
 
-/** The launch plan of one command under the plugin's policy for `scope`. */
+/**
+ * Plans shared by every sandbox handle and fs bridge of this process (keyed by the policy object,
+ * so a policy re-applied with `PluginRuntime.recheck` never reuses a plan of the one before).
+ */
+export const sharedPlanCache = new PlanCache();
+
+/**
+ * The launch plan of one command under the plugin's policy for `scope`. With a `cache` (the default
+ * {@link sharedPlanCache}), the plan is built once per policy, workdir and environment and reused
+ * while every path it was built from is unchanged (see {@link PlanCache}); `null` builds it afresh.
+ */
 export function planCommand(
   runtime: PluginRuntime,
   ready: ReadyState,
   options: PlanCommandOptions,
+  cache: PlanCache | null = sharedPlanCache,
 ): LaunchPlan {
   const policy: Policy = ready.policies[options.scope];
   const network = options.network ?? true;
-  const { plan } = buildPlan(policy, {
-    command: options.argv,
+  const base: PlanBase = {
     workdir: options.workdir,
-    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     home: runtime.home,
     env: options.env,
     bridge: network ? { listen: bridgeListen, unix_socket: runtime.proxySocketPath } : null,
     abiOverride: resolveAbiOverride(undefined, runtime.env),
-  });
-  return network ? { ...plan, env: { ...plan.env, ...proxyEnvironment(bridgeListen) } } : plan;
+  };
+  const withProxy = (plan: LaunchPlan): LaunchPlan =>
+    network ? { ...plan, env: { ...plan.env, ...proxyEnvironment(bridgeListen) } } : plan;
+  const cwd = options.cwd === undefined ? {} : { cwd: options.cwd };
+  if (cache !== null) return cache.plan(policy, base, { argv: options.argv, ...cwd }, withProxy);
+  const { plan } = buildPlan(policy, { ...base, command: options.argv, ...cwd });
+  return withProxy(plan);
 }
+
+/** Plan directories already created by this process. */
+const planDirectories = new Set<string>();
 
 /**
  * Writes `plan` to a fresh 0600 file (`O_EXCL`) in a 0700 directory of the plugin's state dir, for
@@ -49,15 +67,30 @@ export function planCommand(
  */
 export function writePlanFile(runtime: PluginRuntime, plan: LaunchPlan): string {
   const directory = join(runtime.stateDir, 'run', 'plans');
-  mkdirSync(directory, { recursive: true, mode: 0o700 });
   const path = join(directory, `${randomBytes(12).toString('hex')}.json`);
-  writeFileSync(path, JSON.stringify(plan), { mode: 0o600, flag: 'wx' });
+  const text = JSON.stringify(plan);
+  if (planDirectories.has(directory)) {
+    try {
+      writeFileSync(path, text, { mode: 0o600, flag: 'wx' });
+      return path;
+    } catch (error) {
+      // The directory was removed since (state dir cleaned up): create it again below.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  planDirectories.add(directory);
+  writeFileSync(path, text, { mode: 0o600, flag: 'wx' });
   return path;
 }
 
-/** Removes a plan file. */
+/** Removes a plan file (already gone is fine). */
 export function removePlanFile(path: string): void {
-  rmSync(path, { force: true });
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 /**
