@@ -42,6 +42,8 @@ describe('API translation: Anthropic Messages and OpenAI Responses clients, chat
     fixture.local.behaviour.paths = ['/chat/completions', '/models'];
     fixture.local.behaviour.fail = undefined;
     fixture.local.behaviour.finishReason = undefined;
+    fixture.local.behaviour.ignoreStream = undefined;
+    fixture.local.behaviour.streamError = undefined;
     fixture.local.behaviour.chunkSize = 4;
     fixture.cloud.behaviour.chunkSize = 4;
   });
@@ -288,6 +290,53 @@ describe('API translation: Anthropic Messages and OpenAI Responses clients, chat
     const responses = await postJson(fixture.origin, '/v1/responses', { model: 'g', input: `card ${card}` });
     expect(responses.status).toBe(502);
     expect(responses.json()).toMatchObject({ error: { type: 'server_error', code: 'upstream_status' } });
+  });
+
+  it('ends a translated stream with an error event in the client format when the provider fails mid-stream', async () => {
+    fixture.local.behaviour.streamError = 'engine died';
+    const body = {
+      model: 'c',
+      max_tokens: 5,
+      stream: true,
+      messages: [{ role: 'user', content: `card ${card}` }],
+    };
+    const anthropic = await postJson(fixture.origin, '/v1/messages', body);
+    expect(anthropic.status).toBe(200);
+    const names = eventNames(anthropic.text);
+    expect(names.at(-1)).toBe('error');
+    expect(names).not.toContain('message_stop');
+    expect(records(anthropic.text).at(-1)).toEqual({
+      type: 'error',
+      error: { type: 'api_error', message: 'the provider failed mid-stream: engine died' },
+    });
+    const responses = await postJson(fixture.origin, '/v1/responses', {
+      model: 'g',
+      stream: true,
+      input: `card ${card}`,
+    });
+    expect(eventNames(responses.text).slice(-2)).toEqual(['error', 'response.failed']);
+  });
+
+  it('streams to the client even when the provider answers a streamed request with one JSON body', async () => {
+    fixture.local.behaviour.ignoreStream = true;
+    const answer = await postJson(fixture.origin, '/v1/messages', {
+      model: 'c',
+      max_tokens: 5,
+      stream: true,
+      messages: [{ role: 'user', content: `card ${card}` }],
+    });
+    expect(answer.headers.get('content-type')).toContain('text/event-stream');
+    expect(eventNames(answer.text)).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
+    expect(records(answer.text)[2]).toMatchObject({
+      delta: { type: 'text_delta', text: `[local] card ${card}` },
+    });
   });
 
   it('refuses what has no translation (token counting for a chat-only provider) with 502 provider_api_unsupported', async () => {

@@ -22,6 +22,7 @@ import { checkRequestShape } from './request-shapes.js';
 import type { RouterRuntime } from './router-runtime.js';
 import type { RouterState } from './router-state.js';
 import { type ApiTranslation, planTranslation, translationLabel } from './translate/api-translation.js';
+import { chatCompletionAsStream } from './translate/chat-completion-as-stream.js';
 import { providerErrorMessage } from './translate/provider-error-message.js';
 import {
   classifyUpstreamError,
@@ -303,6 +304,18 @@ async function sendTranslatedResponse(
       );
     }
     const restored = restoreJson(answer, vault) as Record<string, unknown>;
+    if (request.stream === true && translation.to === 'openai-chat') {
+      // The client asked for a stream and the provider answered in one body: stream it all the same.
+      const translator = translation.stream(request);
+      response.writeHead(200, {
+        ...headers,
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+      });
+      relay(exchange, translator, true, () => {});
+      translator.end(chatCompletionAsStream(restored));
+      return 'forwarded';
+    }
     const text = JSON.stringify(translation.response(restored, request));
     response.writeHead(200, {
       ...headers,

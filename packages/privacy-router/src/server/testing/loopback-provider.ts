@@ -44,6 +44,10 @@ export interface LoopbackProviderBehaviour {
   paths?: readonly string[] | undefined;
   /** The `finish_reason` of a text answer (chat; default `stop`). */
   finishReason?: string | undefined;
+  /** Answer a streamed request with one JSON body, as some servers do. */
+  ignoreStream?: boolean | undefined;
+  /** A chat stream sends its first event, then an error event with this message, and ends. */
+  streamError?: string | undefined;
 }
 
 /** A running loopback provider. */
@@ -204,6 +208,9 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
         ...base,
         choices: [{ index: 0, delta: {}, finish_reason: behaviour.finishReason ?? 'stop' }],
       });
+    }
+    if (behaviour.streamError !== undefined) {
+      events.splice(2, events.length, { error: { message: behaviour.streamError, type: 'server_error' } });
     }
     const streamOptions = body.stream_options;
     if (isRecord(streamOptions) && streamOptions.include_usage === true) {
@@ -429,7 +436,7 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
         }
         const body = json ?? {};
         const answer = `[${options.name}] ${behaviour.answer === undefined ? lastUserText(body) : behaviour.answer(body)}`;
-        const stream = body.stream === true;
+        const stream = body.stream === true && behaviour.ignoreStream !== true;
         if (path === '/v1/chat/completions') {
           if (stream && behaviour.largeStreamBytes !== undefined)
             streamLarge(response, behaviour.largeStreamBytes);
