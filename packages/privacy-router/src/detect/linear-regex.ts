@@ -187,7 +187,8 @@ function byteIndex(view: Utf8View, index: number): number {
 /**
  * Calls `visit` for every match of `regex` in `text.slice(from, to)` (as if that slice were the
  * whole input: `^`, `$` and `\b` see its ends), with offsets relative to `text`; stops when
- * `visit` returns `false`. Runs on the shared UTF-8 bytes of `text` (see {@link Utf8View}).
+ * `visit` returns `false`, resumes at the index `visit` returns as a number (at least one byte
+ * after the match's start), otherwise after the match. Runs on the shared UTF-8 bytes of `text` (see {@link Utf8View}).
  * With `resumeGroup`, the search resumes at the end of that capture group (needs the `d` flag).
  */
 export function forEachMatch(
@@ -195,7 +196,7 @@ export function forEachMatch(
   text: string,
   from: number,
   to: number,
-  visit: (match: RegexMatch) => boolean | undefined,
+  visit: (match: RegexMatch) => boolean | number | undefined,
   resumeGroup?: number,
 ): void {
   if (from >= to) return;
@@ -226,7 +227,13 @@ export function forEachMatch(
         view,
         byteFrom,
       );
-      if (visit(match) === false) return;
+      const next = visit(match);
+      if (next === false) return;
+      if (typeof next === 'number') {
+        // The visitor chose where the search goes on (a UTF-16 index of `text`).
+        if (next >= to) return;
+        resume = Math.max(byteIndex(view, Math.max(next, from)) - byteFrom, byteStart + 1);
+      }
     }
     if (resume > length) return;
     // Resuming inside a multi-byte character: move to the next character start.

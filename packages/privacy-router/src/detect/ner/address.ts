@@ -1,5 +1,5 @@
 import type { Finding } from '../finding.js';
-import { compileLinear, type LinearRegex } from '../linear-regex.js';
+import { compileLinear, forEachMatch, type LinearRegex } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 import { gazetteer } from './gazetteer.js';
 
@@ -245,7 +245,11 @@ for (const suffix of streetSuffixes) {
 }
 
 function isStreetToken(token: string): boolean {
-  const lower = bare(token);
+  return isStreetWord(bare(token));
+}
+
+/** {@link isStreetToken} of a token already passed through {@link bare}. */
+function isStreetWord(lower: string): boolean {
   if (streetWordSet.has(lower)) return true;
   if (lower.length <= 5) return false;
   const candidates = suffixesByEnding.get(lower.slice(-3));
@@ -450,8 +454,38 @@ const stopWords = new Set([
   'its',
 ]);
 
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isUpperAsciiWord(token: string): boolean {
+  for (let index = 0; index < token.length; index += 1) {
+    const code = token.charCodeAt(index);
+    if (code < 65 || code > 90) return false;
+  }
+  return true;
+}
+
+/** Every alternative of {@link unitOnly} ends in ASCII digits. */
+function mayBeUnit(segment: string): boolean {
+  for (let index = 0; index < segment.length; index += 1)
+    if (isDigitCode(segment.charCodeAt(index))) return true;
+  return false;
+}
+
+/** {@link postalOnly} matches at most 11 characters of `[A-Z0-9 -]`. */
+function mayBePostal(segment: string): boolean {
+  if (segment.length > 11) return false;
+  for (let index = 0; index < segment.length; index += 1) {
+    const code = segment.charCodeAt(index);
+    if (!(isDigitCode(code) || (code >= 65 && code <= 90) || code === 32 || code === 45)) return false;
+  }
+  return true;
+}
+
 function isPlaceSegment(segment: string, lowerCase: boolean): boolean {
-  if (resetAndTest(unitOnly, segment) || resetAndTest(postalOnly, segment)) return true;
+  if (mayBeUnit(segment) && resetAndTest(unitOnly, segment)) return true;
+  if (mayBePostal(segment) && resetAndTest(postalOnly, segment)) return true;
   const lower = segment.toLowerCase().replace(/[,]?\s*[0-9]{4,6}$/u, '');
   const places = gazetteer().places;
   if (places.has(lower)) return true;
@@ -551,6 +585,8 @@ interface Line {
   anyCapital: boolean;
   hasStreet: boolean;
   hasUnit: boolean;
+  /** Holds two or three capitals, a space and a digit (`IL 62704`), which `City, ST 12345` needs. */
+  hasStateZip: boolean;
 }
 
 const unitWords = new Set([
@@ -591,6 +627,7 @@ function linesOf(text: string): Line[] {
       anyCapital: false,
       hasStreet: false,
       hasUnit: false,
+      hasStateZip: false,
     };
     // Whitespace-separated tokens: numbers, words; "number Capitalised... number" sets hasCapital.
     let tokenStart = -1;
@@ -619,8 +656,16 @@ function linesOf(text: string): Line[] {
         wordsSinceNumber = 0;
         continue;
       }
-      if (isStreetToken(token)) line.hasStreet = true;
       const lower = bare(token);
+      if (isStreetWord(lower)) line.hasStreet = true;
+      if (
+        token.length >= 2 &&
+        token.length <= 3 &&
+        isUpperAsciiWord(token) &&
+        text.charCodeAt(index) === 32 &&
+        isDigitCode(text.charCodeAt(index + 1))
+      )
+        line.hasStateZip = true;
       if (unitWords.has(lower) || lower === 'p.o' || lower === 'p' || lower === 'c/') line.hasUnit = true;
       const character = token.charAt(0);
       const capitalised = character !== character.toLowerCase();
@@ -635,6 +680,13 @@ function linesOf(text: string): Line[] {
     start = newline + 1;
   }
   return lines;
+}
+
+/** `[0-9\-/:.#]`: a character that glues a number to an identifier (NaN, before the text: no). */
+function isGlueCode(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) || code === 45 || code === 47 || code === 58 || code === 46 || code === 35
+  );
 }
 
 /** Parts of one address found by different patterns become one finding (union, highest score). */
@@ -678,31 +730,26 @@ export function createAddressRecognizer(): Recognizer {
         });
       };
       const run = (pattern: LinearRegex, line: Line, retry: boolean): void => {
-        const lineText = text.slice(line.start, line.end);
-        pattern.lastIndex = 0;
-        for (;;) {
-          const match = pattern.exec(lineText);
-          if (match === null) break;
-          const matchStart = line.start + match.index;
-          const matchEnd = matchStart + match[0].length;
+        forEachMatch(pattern, text, line.start, line.end, (match) => {
+          const matchStart = match.start;
+          const matchEnd = match.end;
           if (!retry) {
             add(matchStart, matchEnd, pattern === cityStateZip ? 0.75 : 0.6);
-            continue;
+            return true;
           }
           // a number glued to other digits or identifiers ("219-45-8812") is not a house number
-          const glued = /[0-9\-/:.#]/.test(text.charAt(matchStart - 1));
+          const glued = isGlueCode(text.charCodeAt(matchStart - 1));
           const span = glued
             ? undefined
             : streetSpan(wordsOf(text.slice(matchStart, matchEnd).replace(/,/g, ' '), matchStart));
           if (span) {
             add(span.start, span.end, 0.9);
-            pattern.lastIndex = Math.max(span.end, matchStart + 1) - line.start;
-          } else {
-            // no street line here: retry from the next word of the match
-            const space = text.indexOf(' ', matchStart + 1);
-            pattern.lastIndex = (space < 0 || space >= matchEnd ? matchEnd : space + 1) - line.start;
+            return Math.max(span.end, matchStart + 1);
           }
-        }
+          // no street line here: retry from the next word of the match
+          const space = text.indexOf(' ', matchStart + 1);
+          return space < 0 || space >= matchEnd ? matchEnd : space + 1;
+        });
       };
       // Each pattern runs only on the lines that can hold what it looks for.
       for (const line of linesOf(text)) {
@@ -716,7 +763,7 @@ export function createAddressRecognizer(): Recognizer {
         )
           run(numberLed, line, true);
         if (line.hasUnit) run(units, line, false);
-        if (line.digitRuns > 0 && line.anyCapital) run(cityStateZip, line, false);
+        if (line.digitRuns > 0 && line.anyCapital && line.hasStateZip) run(cityStateZip, line, false);
       }
       return mergeOverlapping(findings);
     },

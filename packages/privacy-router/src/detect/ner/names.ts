@@ -235,7 +235,7 @@ export function createNamesRecognizer(): Recognizer {
     name: 'names',
     entities: ['PERSON', 'LOCATION', 'ORGANIZATION'],
     scan(input: ScanInput): Finding[] {
-      const tokens = tokenize(input.text);
+      const tokens = tokenize(input.text, input.lowerText);
       const findings: Finding[] = [];
       for (const { chunk, index } of chunksOf(tokens)) classifyChunk(chunk, index, tokens, lexicon, findings);
       // Multi-word places in any case ("Saint Vincent and the Grenadines", "costa rica").

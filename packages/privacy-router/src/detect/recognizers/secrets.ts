@@ -192,6 +192,7 @@ const knownGlobalRegexes: readonly string[] = [
   '^(?i:a+|b+|c+|d+|e+|f+|g+|h+|i+|j+|k+|l+|m+|n+|o+|p+|q+|r+|s+|t+|u+|v+|w+|x+|y+|z+|\\*+|\\.+)$',
   '^\\$(?:\\d+|{\\d+})$',
   '^\\$(?:[A-Z_]+|[a-z_]+)$',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: gitleaks matches ${...} placeholders literally
   '^\\${(?:[A-Z_]+|[a-z_]+)}$',
   '^\\{\\{[ \\t]*[\\w ().|]+[ \\t]*}}$',
   '^\\$\\{\\{[ \\t]*(?:(?:env|github|secrets|vars)(?:\\.[A-Za-z]\\w+)+[\\w "\'&./=|]*)[ \\t]*}}$',
