@@ -491,3 +491,141 @@ describe('API translation: Anthropic Messages and OpenAI Responses clients, chat
     ]);
   });
 });
+
+describe('API translation: OpenAI chat and Responses clients, Anthropic-only provider', () => {
+  let fixture: RouterFixture;
+  beforeAll(async () => {
+    fixture = await startRouterFixture((urls) => ({
+      ...standardPolicy(urls),
+      rules: [],
+      default_route: 'claude',
+    }));
+    fixture.anthropic.behaviour.paths = ['/messages', '/models'];
+  });
+  afterAll(async () => fixture.close());
+  beforeEach(() => {
+    fixture.anthropic.requests.length = 0;
+    fixture.anthropic.behaviour.chunkSize = 4;
+  });
+
+  it('translates a chat request to Messages, redacted, and the answer back to a chat completion', async () => {
+    const prompt = `write to ${email}`;
+    const answer = await postJson(fixture.origin, '/v1/chat/completions', {
+      model: 'gpt',
+      temperature: 1.5,
+      stop: 'END',
+      user: 'u1',
+      messages: [
+        { role: 'system', content: 'Be kind.' },
+        { role: 'user', content: prompt },
+      ],
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-nemoclaw-translation')).toBe('openai-chat->anthropic-messages');
+    const seen = fixture.anthropic.requests[0];
+    expect(seen?.path).toBe('/v1/messages');
+    expect(seen?.headers['anthropic-version']).toBe('2023-06-01');
+    expect(seen?.json).toEqual({
+      model: 'gpt',
+      max_tokens: 4096,
+      system: 'Be kind.',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'write to \u27e6EMAIL_1\u27e7' }] }],
+      temperature: 1,
+      stop_sequences: ['END'],
+      metadata: { user_id: 'u1' },
+    });
+    expect(answer.json()).toMatchObject({
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      choices: [
+        { index: 0, message: { role: 'assistant', content: `[claude] ${prompt}` }, finish_reason: 'stop' },
+      ],
+    });
+  });
+
+  it('translates Messages streams to chat chunks, text and tool calls, restoring split placeholders', async () => {
+    fixture.anthropic.behaviour.chunkSize = 1;
+    const prompt = `note ${email}`;
+    const body = { model: 'gpt', stream: true, messages: [{ role: 'user', content: prompt }] };
+    const text = await postJson(fixture.origin, '/v1/chat/completions', body);
+    const chunks = records(text.text) as Array<{
+      choices: Array<{ delta: Json; finish_reason: string | null }>;
+    }>;
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe(`[claude] ${prompt}`);
+    expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('stop');
+    expect(text.text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    expect(text.text).not.toContain('\u27e6');
+
+    const tools = await postJson(fixture.origin, '/v1/chat/completions', {
+      ...body,
+      stream_options: { include_usage: true },
+      tools: [{ type: 'function', function: { name: 'note', parameters: { type: 'object' } } }],
+      tool_choice: 'required',
+      parallel_tool_calls: false,
+    });
+    expect(fixture.anthropic.requests[1]?.json).toMatchObject({
+      tools: [{ name: 'note', input_schema: { type: 'object' } }],
+      tool_choice: { type: 'any', disable_parallel_tool_use: true },
+    });
+    const toolChunks = records(tools.text) as Array<{
+      choices: Array<{
+        delta: { tool_calls?: Array<{ id?: string; function: { name?: string; arguments: string } }> };
+      }>;
+      usage?: Json;
+    }>;
+    const calls = toolChunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
+    expect(calls[0]).toMatchObject({ id: 'toolu_1', function: { name: 'note' } });
+    expect(JSON.parse(calls.map((call) => call.function.arguments).join(''))).toEqual({ text: prompt });
+    expect(toolChunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 1, completion_tokens: 5 });
+  });
+
+  it('sends chat tool calls and tool results as tool_use and tool_result blocks', async () => {
+    await postJson(fixture.origin, '/v1/chat/completions', {
+      model: 'gpt',
+      messages: [
+        { role: 'user', content: 'look up' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'toolu_7', type: 'function', function: { name: 'find', arguments: '{"q":"a"}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'toolu_7', content: 'found' },
+        { role: 'user', content: 'and?' },
+      ],
+    });
+    expect(fixture.anthropic.requests[0]?.json?.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'look up' }] },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_7', name: 'find', input: { q: 'a' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_7', content: 'found' },
+          { type: 'text', text: 'and?' },
+        ],
+      },
+    ]);
+  });
+
+  it('translates Responses to Messages through chat, stream included', async () => {
+    const plain = await postJson(fixture.origin, '/v1/responses', { model: 'gpt', input: 'hello' });
+    expect(plain.headers.get('x-nemoclaw-translation')).toBe('openai-responses->anthropic-messages');
+    expect(plain.json()).toMatchObject({
+      object: 'response',
+      status: 'completed',
+      output: [{ type: 'message', content: [{ type: 'output_text', text: '[claude] hello' }] }],
+    });
+    const streamed = await postJson(fixture.origin, '/v1/responses', {
+      model: 'gpt',
+      stream: true,
+      input: 'hello',
+    });
+    const events = records(streamed.text);
+    expect(events[0]?.type).toBe('response.created');
+    expect(events.at(-1)).toMatchObject({
+      type: 'response.completed',
+      response: { output: [{ type: 'message', content: [{ text: '[claude] hello' }] }] },
+    });
+  });
+});

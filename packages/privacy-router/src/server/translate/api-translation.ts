@@ -3,6 +3,10 @@ import type { ClientApi } from '../../route/conversation-id.js';
 import type { ProviderApi } from '../../route/policy-types.js';
 import type { ResolvedProvider } from '../../route/resolve-providers.js';
 import { anthropicRequestToChat } from './anthropic-request-to-chat.js';
+import { anthropicResponseToChat } from './anthropic-response-to-chat.js';
+import { createAnthropicToChatStream } from './anthropic-stream-to-chat.js';
+import { chainTransforms } from './chain-transforms.js';
+import { chatRequestToAnthropic } from './chat-request-to-anthropic.js';
 import { chatResponseToAnthropic } from './chat-response-to-anthropic.js';
 import { chatResponseToResponses } from './chat-response-to-responses.js';
 import { createChatToAnthropicStream } from './chat-stream-to-anthropic.js';
@@ -55,11 +59,42 @@ const responsesToChat: ApiTranslation = {
   stream: createChatToResponsesStream,
 };
 
+const chatToAnthropic: ApiTranslation = {
+  from: 'openai-chat',
+  to: 'anthropic-messages',
+  path: '/v1/messages',
+  request: chatRequestToAnthropic,
+  response: anthropicResponseToChat,
+  stream: createAnthropicToChatStream,
+};
+
+/** `outer` (client API -> chat) followed by `inner` (chat -> provider API), e.g. Responses -> Messages. */
+function throughChat(outer: ApiTranslation, inner: ApiTranslation): ApiTranslation {
+  const chatRequest = (request: JsonRecord): JsonRecord => {
+    const translated = outer.request(request);
+    return translated.ok ? translated.value : request;
+  };
+  return {
+    from: outer.from,
+    to: inner.to,
+    path: inner.path,
+    request(body) {
+      const translated = outer.request(body);
+      return translated.ok ? inner.request(translated.value) : translated;
+    },
+    response: (answer, request) => outer.response(inner.response(answer, chatRequest(request)), request),
+    stream: (request) => chainTransforms(inner.stream(chatRequest(request)), outer.stream(request)),
+  };
+}
+
+const responsesToAnthropic = throughChat(responsesToChat, chatToAnthropic);
+
 /**
  * Decides how a request to `path` in `api` reaches `provider`: natively when the provider serves
- * that API; translated to OpenAI chat completions for Anthropic Messages and OpenAI Responses
- * clients when the provider serves chat; otherwise refused with a message (e.g. Anthropic token
- * counting, embeddings for an Anthropic provider, or chat for a Messages-only provider).
+ * that API; else translated: Anthropic Messages and OpenAI Responses to chat completions when
+ * the provider serves chat, OpenAI chat (and Responses, through chat) to Anthropic Messages when
+ * it serves only Messages; otherwise refused with a message (Anthropic token counting for a
+ * non-Anthropic provider, embeddings for an Anthropic provider).
  */
 export function planTranslation(api: ClientApi, path: string, provider: ResolvedProvider): TranslationPlan {
   if (provider.apis.has(api)) return { kind: 'native' };
@@ -73,6 +108,10 @@ export function planTranslation(api: ClientApi, path: string, provider: Resolved
   if (provider.apis.has('openai-chat')) {
     if (api === 'anthropic-messages') return { kind: 'translate', translation: anthropicToChat };
     if (api === 'openai-responses') return { kind: 'translate', translation: responsesToChat };
+  }
+  if (provider.apis.has('anthropic-messages')) {
+    if (api === 'openai-chat') return { kind: 'translate', translation: chatToAnthropic };
+    if (api === 'openai-responses') return { kind: 'translate', translation: responsesToAnthropic };
   }
   return {
     kind: 'unsupported',
