@@ -15,7 +15,15 @@ export interface RouterStatus {
     rules: number;
     redaction: 'reversible' | 'none';
     onLocalUnavailable: 'block' | 'redact_and_cloud';
-    providers: Array<{ id: string; kind: string; baseUrl: string; local: boolean; model: string | null }>;
+    providers: Array<{
+      id: string;
+      kind: string;
+      baseUrl: string;
+      local: boolean;
+      model: string | null;
+      /** The APIs the provider serves; requests in others are translated. */
+      apis: string[];
+    }>;
   };
   /** Request counters since start. */
   counters: RouterCounters;
@@ -42,6 +50,7 @@ export function routerStatus(runtime: RouterRuntime): RouterStatus {
         baseUrl: provider.baseUrl.href,
         local: provider.local,
         model: provider.model ?? null,
+        apis: [...provider.apis],
       })),
     },
     counters: { ...runtime.counters, byRoute: { ...runtime.counters.byRoute } },
