@@ -44,6 +44,7 @@ describe('API translation: Anthropic Messages and OpenAI Responses clients, chat
     fixture.local.behaviour.finishReason = undefined;
     fixture.local.behaviour.ignoreStream = undefined;
     fixture.local.behaviour.streamError = undefined;
+    fixture.local.behaviour.stallAfterFirstEvent = false;
     fixture.local.behaviour.chunkSize = 4;
     fixture.cloud.behaviour.chunkSize = 4;
   });
@@ -337,6 +338,30 @@ describe('API translation: Anthropic Messages and OpenAI Responses clients, chat
     expect(records(answer.text)[2]).toMatchObject({
       delta: { type: 'text_delta', text: `[local] card ${card}` },
     });
+  });
+
+  it('propagates a client abort through a translated stream to the provider', async () => {
+    fixture.local.behaviour.stallAfterFirstEvent = true;
+    const controller = new AbortController();
+    const response = await fetch(`${fixture.origin}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'c',
+        max_tokens: 5,
+        stream: true,
+        messages: [{ role: 'user', content: `card ${card}` }],
+      }),
+      signal: controller.signal,
+    });
+    const reader = response.body?.getReader();
+    const first = await reader?.read();
+    expect(new TextDecoder().decode(first?.value)).toContain('event: message_start');
+    const closed = fixture.local.nextEarlyClose();
+    controller.abort();
+    await closed;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fixture.decisions.at(-1)?.outcome).toBe('aborted');
   });
 
   it('refuses what has no translation (token counting for a chat-only provider) with 502 provider_api_unsupported', async () => {
