@@ -458,14 +458,6 @@ function isDigitCode(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
-function isUpperAsciiWord(token: string): boolean {
-  for (let index = 0; index < token.length; index += 1) {
-    const code = token.charCodeAt(index);
-    if (code < 65 || code > 90) return false;
-  }
-  return true;
-}
-
 /** Every alternative of {@link unitOnly} ends in ASCII digits. */
 function mayBeUnit(segment: string): boolean {
   for (let index = 0; index < segment.length; index += 1)
@@ -613,7 +605,8 @@ const unitWords = new Set([
 ]);
 
 /** Splits `text` into lines and notes, with one scan, what each line contains. */
-function linesOf(text: string): Line[] {
+function linesOf(text: string, lowerText?: string): Line[] {
+  const lowerTextSameLength = lowerText !== undefined && lowerText.length === text.length;
   const lines: Line[] = [];
   let start = 0;
   while (start <= text.length) {
@@ -647,28 +640,43 @@ function linesOf(text: string): Line[] {
         code === 39;
       if (!space && tokenStart < 0) tokenStart = index;
       if (!space || tokenStart < 0) continue;
-      const token = text.slice(tokenStart, index);
+      const from = tokenStart;
       tokenStart = -1;
-      const first = token.charCodeAt(0);
+      const first = text.charCodeAt(from);
       if (first >= 48 && first <= 57) {
         line.digitRuns += 1;
         if (wordsSinceNumber >= 1 && wordsSinceNumber <= 5) line.hasCapital = true;
         wordsSinceNumber = 0;
         continue;
       }
-      const lower = bare(token);
+      // bare(token) without slicing the token first: ASCII tokens are cut from the lower-cased text.
+      let bareEnd = index;
+      while (bareEnd > from && (text.charCodeAt(bareEnd - 1) === 46 || text.charCodeAt(bareEnd - 1) === 44))
+        bareEnd -= 1;
+      let ascii = true;
+      let upperOnly = true;
+      for (let position = from; position < index; position += 1) {
+        const code = text.charCodeAt(position);
+        if (code >= 128) ascii = false;
+        if (code < 65 || code > 90) upperOnly = false;
+      }
+      const lower =
+        ascii && lowerText !== undefined && lowerTextSameLength
+          ? lowerText.slice(from, bareEnd)
+          : text.slice(from, bareEnd).toLowerCase();
       if (isStreetWord(lower)) line.hasStreet = true;
+      const tokenLength = index - from;
       if (
-        token.length >= 2 &&
-        token.length <= 3 &&
-        isUpperAsciiWord(token) &&
+        tokenLength >= 2 &&
+        tokenLength <= 3 &&
+        upperOnly &&
         text.charCodeAt(index) === 32 &&
         isDigitCode(text.charCodeAt(index + 1))
       )
         line.hasStateZip = true;
       if (unitWords.has(lower) || lower === 'p.o' || lower === 'p' || lower === 'c/') line.hasUnit = true;
-      const character = token.charAt(0);
-      const capitalised = character !== character.toLowerCase();
+      const capitalised =
+        first < 128 ? first >= 65 && first <= 90 : text.charAt(from) !== text.charAt(from).toLowerCase();
       if (capitalised) {
         line.anyCapital = true;
         if (wordsSinceNumber >= 0) wordsSinceNumber += 1;
@@ -752,7 +760,7 @@ export function createAddressRecognizer(): Recognizer {
         });
       };
       // Each pattern runs only on the lines that can hold what it looks for.
-      for (const line of linesOf(text)) {
+      for (const line of linesOf(text, input.lowerText)) {
         if (line.hasStreet) {
           run(streetNamed, line, true);
           if (line.digitRuns > 0) run(wordLed, line, true);
