@@ -45,6 +45,7 @@ describe('API translation: Anthropic Messages and OpenAI Responses clients, chat
     fixture.local.behaviour.ignoreStream = undefined;
     fixture.local.behaviour.streamError = undefined;
     fixture.local.behaviour.stallAfterFirstEvent = false;
+    fixture.local.behaviour.reasoning = undefined;
     fixture.local.behaviour.chunkSize = 4;
     fixture.cloud.behaviour.chunkSize = 4;
   });
@@ -130,6 +131,29 @@ describe('API translation: Anthropic Messages and OpenAI Responses clients, chat
       delta: { stop_reason: 'end_turn', stop_sequence: null },
       usage: { input_tokens: 11, output_tokens: 7 },
     });
+  });
+
+  it('returns the model reasoning as thinking blocks only when the Anthropic request enabled thinking', async () => {
+    fixture.local.behaviour.reasoning = 'Let me think.';
+    const body = { model: 'c', max_tokens: 500, messages: [{ role: 'user', content: `card ${card}` }] };
+    const thinking = { type: 'enabled', budget_tokens: 200 };
+    expect((await postJson(fixture.origin, '/v1/messages', { ...body, thinking })).json().content).toEqual([
+      { type: 'thinking', thinking: 'Let me think.', signature: '' },
+      { type: 'text', text: `[local] card ${card}` },
+    ]);
+    expect((await postJson(fixture.origin, '/v1/messages', body)).json().content).toEqual([
+      { type: 'text', text: `[local] card ${card}` },
+    ]);
+    const streamed = await postJson(fixture.origin, '/v1/messages', { ...body, thinking, stream: true });
+    const starts = records(streamed.text).filter((event) => event.type === 'content_block_start');
+    expect(starts.map((event) => (event.content_block as Json).type)).toEqual(['thinking', 'text']);
+    expect(records(streamed.text).find((event) => event.type === 'content_block_delta')).toEqual({
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'thinking_delta', thinking: 'Let me think.' },
+    });
+    const plain = await postJson(fixture.origin, '/v1/messages', { ...body, stream: true });
+    expect(plain.text).not.toContain('thinking');
   });
 
   it('round-trips a tool call: tools -> functions, tool_calls -> tool_use, tool_use/tool_result -> chat messages', async () => {

@@ -44,6 +44,8 @@ export interface LoopbackProviderBehaviour {
   paths?: readonly string[] | undefined;
   /** The `finish_reason` of a text answer (chat; default `stop`). */
   finishReason?: string | undefined;
+  /** Chat answers carry this reasoning (`reasoning_content`, as vLLM's reasoning parsers send it). */
+  reasoning?: string | undefined;
   /** Answer a streamed request with one JSON body, as some servers do. */
   ignoreStream?: boolean | undefined;
   /** A chat stream sends its first event, then an error event with this message, and ends. */
@@ -201,6 +203,12 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
       }
       events.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] });
     } else {
+      if (behaviour.reasoning !== undefined) {
+        events.push({
+          ...base,
+          choices: [{ index: 0, delta: { reasoning_content: behaviour.reasoning }, finish_reason: null }],
+        });
+      }
       for (const piece of pieces(answer, behaviour.chunkSize)) {
         events.push({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] });
       }
@@ -466,7 +474,13 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
                           },
                         ],
                       }
-                    : { role: 'assistant', content: answer },
+                    : {
+                        role: 'assistant',
+                        content: answer,
+                        ...(behaviour.reasoning === undefined
+                          ? {}
+                          : { reasoning_content: behaviour.reasoning }),
+                      },
                   finish_reason: wantsTools ? 'tool_calls' : (behaviour.finishReason ?? 'stop'),
                 },
               ],

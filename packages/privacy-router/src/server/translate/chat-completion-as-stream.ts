@@ -10,6 +10,8 @@ export function chatCompletionAsStream(completion: JsonRecord): string {
   const choice: JsonRecord = isRecord(choices[0]) ? choices[0] : {};
   const message: JsonRecord = isRecord(choice.message) ? choice.message : {};
   const delta: JsonRecord = { role: 'assistant' };
+  const reasoning = message.reasoning_content ?? message.reasoning;
+  if (typeof reasoning === 'string') delta.reasoning_content = reasoning;
   if (typeof message.content === 'string') delta.content = message.content;
   if (Array.isArray(message.tool_calls)) {
     delta.tool_calls = message.tool_calls.map((call: unknown, index) =>

@@ -40,6 +40,15 @@ export function anthropicUsage(usage: unknown): JsonRecord {
   return result;
 }
 
+/**
+ * Whether the Anthropic request enabled extended thinking: only then does the model's reasoning
+ * (vLLM `reasoning_content`) come back as `thinking` blocks (with an empty signature: they are
+ * not Anthropic's, and are dropped again when the client sends them back to a chat provider).
+ */
+export function thinkingRequested(request: JsonRecord): boolean {
+  return isRecord(request.thinking) && request.thinking.type === 'enabled';
+}
+
 /** An Anthropic message id for an OpenAI completion id. */
 export function anthropicMessageId(id: unknown): string {
   return `msg_${typeof id === 'string' && id !== '' ? id.replace(/^chatcmpl-/, '') : Date.now().toString(36)}`;
@@ -56,6 +65,10 @@ export function chatResponseToAnthropic(completion: JsonRecord, request: JsonRec
   const choice: JsonRecord = isRecord(choices[0]) ? choices[0] : {};
   const message: JsonRecord = isRecord(choice.message) ? choice.message : {};
   const content: JsonRecord[] = [];
+  const reasoning = message.reasoning_content ?? message.reasoning;
+  if (thinkingRequested(request) && typeof reasoning === 'string' && reasoning !== '') {
+    content.push({ type: 'thinking', thinking: reasoning, signature: '' });
+  }
   if (typeof message.content === 'string' && message.content !== '') {
     content.push({ type: 'text', text: message.content });
   } else if (typeof message.refusal === 'string' && message.refusal !== '') {

@@ -4,6 +4,7 @@ import {
   anthropicStopReason,
   anthropicUsage,
   matchedStopSequence,
+  thinkingRequested,
 } from './chat-response-to-anthropic.js';
 import { type ChatStreamSink, createChatStreamTranslator, namedEvent } from './chat-stream-translator.js';
 import type { JsonRecord } from './translation-result.js';
@@ -15,13 +16,15 @@ function event(data: JsonRecord): string {
 /**
  * A transform from an OpenAI chat completion stream to an Anthropic Messages stream:
  * `message_start`, then per content block `content_block_start` / `content_block_delta`
- * (`text_delta`, or `input_json_delta` for a tool call's arguments) / `content_block_stop`, then
+ * (`text_delta`, `thinking_delta` for the model's reasoning when the request enabled thinking, or
+ * `input_json_delta` for a tool call's arguments) / `content_block_stop`, then
  * `message_delta` (stop reason, usage) and `message_stop`. A provider error event becomes an
  * Anthropic `error` event. `request` is the client's request (model, stop sequences).
  */
 export function createChatToAnthropicStream(request: JsonRecord): Transform {
   let blockIndex = -1;
-  let open: 'text' | 'tool' | undefined;
+  let open: 'text' | 'thinking' | 'tool' | undefined;
+  const wantsThinking = thinkingRequested(request);
   const toolBlocks = new Map<number, number>();
   let stopReason = 'end_turn';
   let stopSequence: string | null = null;
@@ -62,6 +65,28 @@ export function createChatToAnthropicStream(request: JsonRecord): Transform {
       return (
         output +
         event({ type: 'content_block_delta', index: blockIndex, delta: { type: 'text_delta', text } })
+      );
+    },
+    reasoning(text) {
+      if (!wantsThinking) return '';
+      let output = '';
+      if (open !== 'thinking') {
+        output += closeOpen();
+        blockIndex++;
+        open = 'thinking';
+        output += event({
+          type: 'content_block_start',
+          index: blockIndex,
+          content_block: { type: 'thinking', thinking: '', signature: '' },
+        });
+      }
+      return (
+        output +
+        event({
+          type: 'content_block_delta',
+          index: blockIndex,
+          delta: { type: 'thinking_delta', thinking: text },
+        })
       );
     },
     toolStart(index, id, name) {

@@ -121,6 +121,8 @@ export function createChatToResponsesStream(request: JsonRecord): Transform {
         })
       );
     },
+    // Reasoning is not part of the Responses output here: chat servers do not return it encrypted.
+    reasoning: () => '',
     toolStart(index, id, name) {
       const result = close(open);
       const item = openItem('function_call', responsesId('fc', meta.id, `_${index}`), id, name);

@@ -19,6 +19,8 @@ export interface ChatStreamSink {
   start(meta: ChatStreamStart): string;
   /** Answer text. */
   text(text: string): string;
+  /** Reasoning text (vLLM `reasoning_content` / `reasoning`). */
+  reasoning(text: string): string;
   /** A tool call begins (`index` is the call's index in the stream). */
   toolStart(index: number, id: string, name: string): string;
   /** A piece of a tool call's JSON arguments. */
@@ -85,6 +87,8 @@ export function createChatStreamTranslator(sink: ChatStreamSink): Transform {
     for (const choice of choices) {
       if (!isRecord(choice) || (typeof choice.index === 'number' && choice.index !== 0)) continue;
       const delta = isRecord(choice.delta) ? choice.delta : {};
+      const reasoning = delta.reasoning_content ?? delta.reasoning;
+      if (typeof reasoning === 'string' && reasoning !== '') output += sink.reasoning(reasoning);
       if (typeof delta.content === 'string' && delta.content !== '') output += sink.text(delta.content);
       if (typeof delta.refusal === 'string' && delta.refusal !== '') output += sink.text(delta.refusal);
       const calls = Array.isArray(delta.tool_calls) ? delta.tool_calls : [];
