@@ -1,10 +1,11 @@
 /* A pids cgroup for a root caller: the kernel never applies RLIMIT_NPROC to the host's root user
  * (its processes are charged to INIT_USER, which is exempt), so a fork bomb under `rlimits.nproc`
  * would not be stopped. When the caller is root and the plan sets nproc, the launcher creates
- * <its own pids cgroup>/nemoclaw-<pid> with pids.max = nproc + 1 (PID 1), moves PID 1 into it before
- * PID 1 does anything, and removes it when PID 1 has exited (every process of the sandbox is gone
- * by then: a PID namespace's init exits last). cgroup v2 (/sys/fs/cgroup with the pids controller)
- * and the v1 pids hierarchy (/sys/fs/cgroup/pids) are supported. */
+ * <its own pids cgroup>/nemoclaw-<pid> with pids.max = nproc and opens its cgroup.procs before any
+ * namespace exists; the command's process enters it first thing (before it can fork), so it holds
+ * the command and everything it starts. The launcher removes it once PID 1 has reported that every
+ * process of the sandbox is dead and reaped (or has exited). cgroup v2 (/sys/fs/cgroup with the
+ * pids controller) and the v1 pids hierarchy (/sys/fs/cgroup/pids) are supported. */
 #define _GNU_SOURCE
 #include "cgroup.h"
 
@@ -125,12 +126,11 @@ failed:
 	return -1;
 }
 
-int pids_cgroup_add(pid_t pid)
+int pids_cgroup_enter(void)
 {
-	char text[32];
-	snprintf(text, sizeof text, "%ld", (long)pid);
-	ssize_t length = (ssize_t)strlen(text);
-	return write(procs, text, (size_t)length) == length ? 0 : -errno;
+	/* "0": the writing process. The kernel checks the credentials and cgroup namespace of the
+	 * file's opener (the launcher, before any namespace existed), not the writer's. */
+	return write(procs, "0", 1) == 1 ? 0 : -errno;
 }
 
 void pids_cgroup_remove(void)

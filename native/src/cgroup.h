@@ -7,8 +7,8 @@
 
 /* Creates the cgroup with pids.max = limit (before any namespace exists); 0, or -1 with a reason. */
 int pids_cgroup_create(long long limit, char *reason, size_t reason_size);
-/* Moves a process (host pid) into it; 0 or -errno. */
-int pids_cgroup_add(pid_t pid);
+/* Moves the calling process into it (through the cgroup.procs fd opened at creation); 0 or -errno. */
+int pids_cgroup_enter(void);
 /* Removes the cgroup (once its processes are gone); safe to call when none was created. */
 void pids_cgroup_remove(void);
 

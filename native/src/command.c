@@ -2,6 +2,7 @@
  * command lookup, Landlock, rlimits, no_new_privs, capabilities dropped, inherited fds closed,
  * seccomp last, then execve with exactly the plan's environment. */
 #define _GNU_SOURCE
+#include "cgroup.h"
 #include "filter.h"
 #include "landlock.h"
 #include "sandbox.h"
@@ -174,6 +175,13 @@ static void say_what_is_enforced(const struct launch *launch)
 void run_command(struct launch *launch)
 {
 	const struct plan *plan = &launch->plan;
+	/* First of all, before it can fork: into the pids cgroup (a root caller's rlimits.nproc). The
+	 * cgroup holds the command and all it starts, and nothing else: pids.max = nproc. */
+	if (launch->pids_cgroup) {
+		int result = pids_cgroup_enter();
+		if (result < 0)
+			fail(EXIT_SETUP, "cgroup", "entering the pids cgroup: %s", strerror(-result));
+	}
 	/* New session: no controlling terminal to inject keystrokes into (TIOCSTI), own process group. */
 	if (setsid() < 0)
 		fail(EXIT_SETUP, "setsid", "%s", strerror(errno));

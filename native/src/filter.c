@@ -243,6 +243,41 @@ scmp_filter_ctx filter_build(const struct plan *plan, size_t *rule_count)
 	return context;
 }
 
+struct precompiled_filter {
+	bool strict, unix_sockets;
+	size_t rules;
+	unsigned short length;
+	const struct sock_filter *program;
+};
+
+/* Built by the Makefile with src/generator/precompile-filters.c (this file's own filter_build and
+ * filter_compile, run at build time); absent in the sanitizer build, which always builds at run time. */
+#ifdef PRECOMPILED_FILTERS_HEADER
+#include PRECOMPILED_FILTERS_HEADER
+#endif
+
+bool filter_precompiled(const struct plan *plan, struct sock_fprog *program, size_t *rule_count)
+{
+#ifdef PRECOMPILED_FILTER_COUNT
+	if (plan->seccomp.allow_count || plan->seccomp.deny_count)
+		return false;
+	for (size_t index = 0; index < PRECOMPILED_FILTER_COUNT; index++) {
+		const struct precompiled_filter *filter = &precompiled_filters[index];
+		if (filter->strict != plan->seccomp.strict || filter->unix_sockets != plan->seccomp.allow_unix_sockets)
+			continue;
+		program->len = filter->length;
+		program->filter = (struct sock_filter *)filter->program; /* the kernel only reads it */
+		*rule_count = filter->rules;
+		return true;
+	}
+#else
+	(void)plan;
+	(void)program;
+	(void)rule_count;
+#endif
+	return false;
+}
+
 void filter_compile(scmp_filter_ctx context, struct sock_fprog *program)
 {
 	/* libseccomp 2.5 exports BPF only to a file descriptor: a memfd (a pipe could block when full). */

@@ -122,8 +122,8 @@ static void create_namespaces(const struct plan *plan)
 	int flags = 0;
 	if (plan->ns.user)
 		flags |= CLONE_NEWUSER;
-	if (plan->ns.mount)
-		flags |= CLONE_NEWNS;
+	/* No CLONE_NEWNS: PID 1 creates the mount namespace (init.c), so that the launcher stays in the
+	 * caller's and removes the placeholders with a plain rmdir (no unmount, no RCU grace period). */
 	if (plan->ns.pid)
 		flags |= CLONE_NEWPID;
 	if (plan->ns.net)
@@ -257,8 +257,10 @@ static bool pump(int from, int to)
 }
 
 /* The launcher after the fork: forwards signals to PID 1, enforces the wall clock, relays the
- * pty, and returns the exit code. */
-static int supervise(const struct plan *plan, pid_t init, int master)
+ * pty, and returns the exit code: the one PID 1 reports on finished (every other process of the
+ * sandbox is dead and reaped by then), or PID 1's own exit status when it ends without reporting
+ * (a setup failure, wall_seconds, a signal). finished is -1 in join mode. */
+static int supervise(const struct plan *plan, pid_t init, int finished, int master)
 {
 	sigset_t signals;
 	sigemptyset(&signals);
@@ -281,7 +283,7 @@ static int supervise(const struct plan *plan, pid_t init, int master)
 	}
 	bool stdin_open = master >= 0;
 	bool killed_by_wall = false;
-	int status = 0;
+	int status = 0, reported = -1;
 	/* Input waiting for the pty: buffered so that a command that does not read its input while
 	 * writing a lot of output cannot stall the relay in both directions. */
 	char input[16384];
@@ -290,15 +292,25 @@ static int supervise(const struct plan *plan, pid_t init, int master)
 		fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
 	for (;;) {
 		short master_events = POLLIN | (input_end > input_start ? POLLOUT : 0);
-		struct pollfd fds[4] = {{.fd = signal_fd, .events = POLLIN},
+		struct pollfd fds[5] = {{.fd = signal_fd, .events = POLLIN},
 					{.fd = timer, .events = POLLIN},
 					{.fd = master, .events = master_events},
-					{.fd = stdin_open && input_end == 0 ? STDIN_FILENO : -1, .events = POLLIN}};
-		if (poll(fds, 4, -1) < 0) {
+					{.fd = stdin_open && input_end == 0 ? STDIN_FILENO : -1, .events = POLLIN},
+					{.fd = finished, .events = POLLIN}};
+		if (poll(fds, 5, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			kill(init, SIGKILL);
 			fail(EXIT_SETUP, "supervise", "poll: %s", strerror(errno));
+		}
+		if (fds[4].revents & (POLLIN | POLLHUP | POLLERR)) {
+			int code;
+			if (!killed_by_wall && read(finished, &code, sizeof code) == (ssize_t)sizeof code && code >= 0 && code <= 255) {
+				reported = code;
+				break;
+			}
+			close(finished); /* PID 1 ended without a report: its exit status (SIGCHLD) decides */
+			finished = -1;
 		}
 		if (fds[1].revents & POLLIN) {
 			uint64_t expirations;
@@ -367,7 +379,9 @@ static int supervise(const struct plan *plan, pid_t init, int master)
 				break;
 		}
 	}
-	return exit_status_of(status);
+	if (finished >= 0)
+		close(finished);
+	return reported >= 0 ? reported : exit_status_of(status);
 }
 
 static void open_bridge_directory(struct launch *launch)
@@ -434,7 +448,7 @@ int main(int argc, char **argv)
 	}
 
 	/* 1. Read and validate the whole plan before touching anything. */
-	static struct launch launch = {.pty_slave = -1, .bridge_directory = -1, .parent_alive = -1};
+	static struct launch launch = {.pty_slave = -1, .bridge_directory = -1, .parent_alive = -1, .finished = -1};
 	if (plan_file) {
 		plan_fd = open(plan_file, O_RDONLY | O_CLOEXEC);
 		if (plan_fd < 0)
@@ -465,9 +479,11 @@ int main(int argc, char **argv)
 	for (size_t index = 0; index < launch.missing_count; index++)
 		report("best_effort", "%s", missing[index]);
 
-	scmp_filter_ctx filter = filter_build(plan, &launch.filter_rules);
-	filter_compile(filter, &launch.filter);
-	seccomp_release(filter);
+	if (!filter_precompiled(plan, &launch.filter, &launch.filter_rules)) {
+		scmp_filter_ctx filter = filter_build(plan, &launch.filter_rules);
+		filter_compile(filter, &launch.filter);
+		seccomp_release(filter);
+	}
 	if (plan->bridge.enabled)
 		open_bridge_directory(&launch);
 
@@ -507,7 +523,7 @@ int main(int argc, char **argv)
 		}
 		if (launch.pty_slave >= 0)
 			close(launch.pty_slave);
-		int code = supervise(plan, command, master);
+		int code = supervise(plan, command, -1, master);
 		restore_terminal();
 		return code;
 	}
@@ -521,7 +537,7 @@ int main(int argc, char **argv)
 			char reason[512];
 			if (before_failing_exit == NULL)
 				before_failing_exit = launcher_failing_exit;
-			if (pids_cgroup_create((long long)plan->rlimits[index].value + 1, reason, sizeof reason) == 0)
+			if (pids_cgroup_create((long long)plan->rlimits[index].value, reason, sizeof reason) == 0)
 				cgroup = true;
 			else if (plan->landlock.hard_requirement)
 				fail(EXIT_SETUP, "cgroup", "rlimits.nproc cannot be enforced for a root caller (the kernel exempts root from RLIMIT_NPROC) without a pids cgroup: %s", reason);
@@ -538,8 +554,11 @@ int main(int argc, char **argv)
 		placeholders_create(plan);
 	}
 
-	int alive[2], ready[2] = {-1, -1};
-	if (pipe2(alive, O_CLOEXEC) < 0 || (cgroup && pipe2(ready, O_CLOEXEC) < 0))
+	/* alive: PID 1 sees a hang-up when the launcher is gone. finished: PID 1 reports the command's
+	 * exit code once every other process of the sandbox is dead and reaped (init.c), so that the
+	 * launcher need not wait for PID 1's own exit (the teardown of its namespaces). */
+	int alive[2], finished[2];
+	if (pipe2(alive, O_CLOEXEC) < 0 || pipe2(finished, O_CLOEXEC) < 0)
 		fail(EXIT_SETUP, "fork", "pipe: %s", strerror(errno));
 	fflush(NULL);
 	pid_t init = fork();
@@ -548,35 +567,19 @@ int main(int argc, char **argv)
 	if (init == 0) {
 		before_failing_exit = NULL; /* the terminal belongs to the launcher */
 		close(alive[1]);
+		close(finished[0]);
 		if (master >= 0)
 			close(master);
-		if (cgroup) {
-			/* Nothing happens before the launcher has moved us into the pids cgroup. */
-			char go;
-			close(ready[1]);
-			if (read(ready[0], &go, 1) != 1)
-				_exit(EXIT_SETUP);
-			close(ready[0]);
-		}
 		launch.parent_alive = alive[0];
+		launch.finished = finished[1];
+		launch.pids_cgroup = cgroup;
 		run_init(&launch);
 	}
 	close(alive[0]);
-	if (cgroup) {
-		close(ready[0]);
-		int result = pids_cgroup_add(init);
-		if (result < 0) {
-			kill(init, SIGKILL);
-			waitpid(init, NULL, 0);
-			fail(EXIT_SETUP, "cgroup", "moving the sandbox into its pids cgroup: %s", strerror(-result));
-		}
-		if (write(ready[1], "1", 1) != 1)
-			fail(EXIT_SETUP, "cgroup", "starting the sandbox: %s", strerror(errno));
-		close(ready[1]);
-	}
+	close(finished[1]);
 	if (launch.pty_slave >= 0)
 		close(launch.pty_slave);
-	int code = supervise(plan, init, master);
+	int code = supervise(plan, init, finished[0], master);
 	restore_terminal();
 	pids_cgroup_remove();
 	placeholders_remove();

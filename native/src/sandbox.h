@@ -20,6 +20,8 @@ struct launch {
 	int bridge_directory;    /* O_PATH fd of the directory holding the proxy socket, or -1 */
 	const char *bridge_name; /* the socket's name in that directory */
 	int parent_alive;        /* read end of a pipe whose write end only the launcher holds */
+	int finished;            /* PID 1 writes the command's exit code here (int) once all else is dead; -1 in join mode */
+	bool pids_cgroup;        /* the command enters the pids cgroup (cgroup.c) before anything else */
 };
 
 /* PID 1 of the sandbox: never returns. */
