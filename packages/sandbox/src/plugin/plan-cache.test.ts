@@ -155,6 +155,8 @@ describe('PlanCache', () => {
     expect(refusal).toBeInstanceOf(NativeError);
     expect(String(refusal)).toMatch(/cwd \/tmp\/x lies in \/tmp/);
     expect(() => cache.plan(policy, base(), { argv: ['true'], cwd: 'relative' })).toThrow(/absolute/);
+    expect(() => cache.plan(policy, base(), { argv: [] })).toThrow(/no command/);
+    expect(() => cache.plan(policy, base(), { argv: [''] })).toThrow(/no command/);
   });
 
   it('applies `finish` to the built plan once and keeps it for the reused ones', () => {

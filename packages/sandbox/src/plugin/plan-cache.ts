@@ -53,9 +53,9 @@ export function inspectPathOnDisk(path: string): PathKind {
  *
  * Keys are the policy *object* (a re-applied or reloaded policy is a new object: its plans are
  * never reused, and the old ones are garbage collected with it) and the serialised options. Only
- * the command's argv and working directory change between commands; a working directory the
- * cached plan cannot take as is (relative, not normalised, inside a private `/tmp`) goes through
- * `buildPlan`, which accepts or refuses it exactly as before.
+ * the command's argv and working directory change between commands; an argv or a working directory
+ * the cached plan cannot take as is (no command; a relative, unnormalised or private-`/tmp` working
+ * directory) goes through `buildPlan`, which accepts or refuses it exactly as before.
  */
 export class PlanCache {
   readonly #plans = new WeakMap<Policy, Map<string, CachedPlan>>();
@@ -92,7 +92,13 @@ export class PlanCache {
     const key = cacheKey(base);
     let plans = this.#plans.get(policy);
     const cached = plans?.get(key);
-    if (cached !== undefined && this.#unchanged(cached) && acceptsCwd(cached.plan, cwd)) {
+    if (
+      cached !== undefined &&
+      command.argv[0] !== undefined &&
+      command.argv[0] !== '' &&
+      acceptsCwd(cached.plan, cwd) &&
+      this.#unchanged(cached)
+    ) {
       this.#hits += 1;
       return { ...cached.plan, command: { argv: [...command.argv], cwd } };
     }
