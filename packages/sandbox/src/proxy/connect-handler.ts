@@ -5,6 +5,7 @@ import { formatAuthority, parseAuthority, printable } from './host-name.js';
 import { decidePolicy } from './policy-decision.js';
 import { type ProxyContext, refusal, refuseTunnel, sameAuthority, verdictFields } from './proxy-context.js';
 import { relayTunnel } from './tunnel-relay.js';
+import { UpstreamReader } from './upstream-reader.js';
 
 /**
  * Handles one `CONNECT host:port`: Host header check, policy (host, port, binary), tunnel limit,
@@ -74,7 +75,8 @@ export async function handleConnect(
   };
   socket.once('close', onEarlyClose);
   socket.once('end', onEarlyClose);
-  const upstream = await context.connectUpstream(host, kind, port, verdict, aborter);
+  const reader = new UpstreamReader();
+  const upstream = await context.connectUpstream(host, kind, port, verdict, aborter, reader);
   socket.removeListener('close', onEarlyClose);
   socket.removeListener('end', onEarlyClose);
   if (!upstream.ok) {
@@ -94,6 +96,7 @@ export async function handleConnect(
   relayTunnel({
     client: socket,
     upstream: upstream.socket,
+    reader,
     head,
     host,
     port,

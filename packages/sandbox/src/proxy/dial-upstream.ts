@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net';
+import { connect, type OnReadOpts, type Socket } from 'node:net';
 import type { AddressClassification } from './address-classification.js';
 
 /**
@@ -41,12 +41,14 @@ export type DialResult =
  * resolved again (no DNS rebinding window).
  *
  * @param abort - cancels the attempt (the client went away)
+ * @param onread - read the socket into a caller-managed buffer (a tunnel's `UpstreamReader`)
  */
 export async function dialUpstream(
   addresses: readonly AddressClassification[],
   port: number,
   timeoutMilliseconds: number,
   abort: DialCancellation,
+  onread?: OnReadOpts,
 ): Promise<DialResult> {
   const deadline = performance.now() + timeoutMilliseconds;
   let lastReason = 'no address';
@@ -56,7 +58,13 @@ export async function dialUpstream(
       break;
     }
     const outcome = await new Promise<DialResult>((resolve) => {
-      const socket = connect({ host: candidate.dialAddress, port, family: candidate.family, noDelay: true });
+      const socket = connect({
+        host: candidate.dialAddress,
+        port,
+        family: candidate.family,
+        noDelay: true,
+        ...(onread === undefined ? {} : { onread }),
+      });
       const finish = (result: DialResult) => {
         clearTimeout(timer);
         abort.onCancel(null);

@@ -27,6 +27,7 @@ import {
 } from './proxy-context.js';
 import { handleRequest } from './request-handler.js';
 import { resolveUpstream, systemResolver } from './upstream-address.js';
+import type { UpstreamReader } from './upstream-reader.js';
 
 const defaultLimits: Required<EgressProxyLimits> = {
   maxHeaderBytes: 16 * 1024,
@@ -173,8 +174,8 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
     track,
     clearHeaderTimer,
     armHeaderTimer,
-    connectUpstream: (host, kind, port, verdict, signal) =>
-      connectUpstream(host, kind, port, verdict, signal),
+    connectUpstream: (host, kind, port, verdict, signal, reader) =>
+      connectUpstream(host, kind, port, verdict, signal, reader),
   };
 
   const httpServer = createHttpServer({
@@ -231,13 +232,20 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
     port: number,
     verdict: PolicyVerdict,
     signal: DialCancellation,
+    reader?: UpstreamReader,
   ): Promise<UpstreamConnection> {
     const ranges = verdict.grantingEndpoints.flatMap((endpoint) => endpoint.allowedRanges);
     const addresses = await resolveUpstream(host, kind, ranges, resolver, ownAddresses.current());
     if (!addresses.ok) {
       return addresses;
     }
-    const dialled = await dialUpstream(addresses.addresses, port, limits.connectTimeoutMs, signal);
+    const dialled = await dialUpstream(
+      addresses.addresses,
+      port,
+      limits.connectTimeoutMs,
+      signal,
+      reader?.onread,
+    );
     if (!dialled.ok) {
       return dialled.timedOut
         ? {

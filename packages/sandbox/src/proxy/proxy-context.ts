@@ -6,6 +6,7 @@ import type { EgressDecision, EgressProxyLimits } from './egress-proxy-types.js'
 import type { HostKind, parseAuthority } from './host-name.js';
 import type { PeerIdentity } from './peer-preamble.js';
 import type { PolicyVerdict } from './policy-decision.js';
+import type { UpstreamReader } from './upstream-reader.js';
 
 /** Per client connection: who it is and the slowloris timer of its next request head. */
 export interface ConnectionState {
@@ -40,13 +41,14 @@ export interface ProxyContext {
   track(socket: Socket): void;
   clearHeaderTimer(state: ConnectionState): void;
   armHeaderTimer(socket: Socket, state: ConnectionState): void;
-  /** Resolves once, SSRF-checks and dials the upstream. */
+  /** Resolves once, SSRF-checks and dials the upstream (read through `reader` when given: tunnels). */
   connectUpstream(
     host: string,
     kind: HostKind,
     port: number,
     verdict: PolicyVerdict,
     signal: DialCancellation,
+    reader?: UpstreamReader,
   ): Promise<UpstreamConnection>;
 }
 

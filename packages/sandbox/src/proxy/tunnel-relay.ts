@@ -2,11 +2,14 @@ import type { Socket } from 'node:net';
 import { rawErrorResponse } from './deny-response.js';
 import { formatAuthority, normalizeHost, parseAuthority, printable } from './host-name.js';
 import { maximumClientHelloBytes, peekClientHello, tlsAccessDeniedAlert } from './tls-client-hello.js';
+import type { UpstreamReader } from './upstream-reader.js';
 
 /** Options of {@link relayTunnel}. */
 export interface TunnelRelayOptions {
   readonly client: Socket;
   readonly upstream: Socket;
+  /** The reader the upstream socket was connected with (`onread`): relays upstream bytes to the client. */
+  readonly reader: UpstreamReader;
   /** Bytes the client sent after the CONNECT head. */
   readonly head: Buffer;
   /** Canonical CONNECT host and port. */
@@ -126,7 +129,8 @@ export function relayTunnel(options: TunnelRelayOptions): void {
       client.end();
     }
   });
-  upstream.pipe(client);
+  upstream.once('end', () => client.end());
+  options.reader.attach(upstream, client);
 
   const startRelay = (buffered: Buffer) => {
     if (buffered.length > 0) {
@@ -151,7 +155,7 @@ export function relayTunnel(options: TunnelRelayOptions): void {
       return true;
     }
     options.onRefused(outcome.reason);
-    upstream.unpipe(client);
+    options.reader.detach();
     upstream.destroy();
     client.end(outcome.tls ? tlsAccessDeniedAlert : rawErrorResponse(403, outcome.reason));
     client.destroySoon();
