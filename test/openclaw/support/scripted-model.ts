@@ -29,6 +29,7 @@ export function splitResults(answer: string): string[] {
 /** One request the model received, for assertions. */
 export interface ModelRequest {
   readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: Record<string, unknown>;
 }
 
@@ -74,7 +75,7 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
       } catch {
         body = {};
       }
-      requests.push({ path, body });
+      requests.push({ path, headers: request.headers, body });
       if (request.method === 'GET' && path.endsWith('/models')) {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ object: 'list', data: [{ id: 'scripted-model', object: 'model' }] }));

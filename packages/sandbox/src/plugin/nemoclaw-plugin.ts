@@ -9,8 +9,13 @@ import type {
   SandboxBackendFactoryParams,
   SandboxBackendHandle,
 } from './openclaw-types.js';
-import { type PluginConfig, parsePluginConfig, pluginConfigJsonSchema } from './plugin-config.js';
-import { PluginRuntime } from './plugin-runtime.js';
+import {
+  type PluginConfig,
+  parsePluginConfig,
+  pluginConfigJsonSchema,
+  routerConfigPatch,
+} from './plugin-config.js';
+import { PluginRuntime, sharedPluginRuntime } from './plugin-runtime.js';
 import { createNemoclawSandbox, nemoclawBackendId } from './sandbox-backend.js';
 import { formatDenials, formatStatus, statusReport } from './status-report.js';
 import { evaluateToolCall, sandboxSettingsOf } from './tool-guard.js';
@@ -20,9 +25,6 @@ export const nemoclawPluginId = 'nemoclaw';
 
 /** The id of the trusted tool policy (listed in the manifest's `contracts.trustedToolPolicies`). */
 export const toolPolicyId = 'nemoclaw-sandbox-guard';
-
-/** The provider id registered when `router` is configured. */
-export const routerProviderId = 'nemoclaw-router';
 
 /** OpenClaw's `registerSandboxBackend` from `openclaw/plugin-sdk/sandbox`, injected by the entry. */
 export type RegisterSandboxBackend = (
@@ -45,16 +47,30 @@ export interface NemoclawPlugin {
 }
 
 /**
- * Builds the NemoClaw OpenClaw plugin. `register` is synchronous and, outside `full` registration
- * mode (discovery, tool-discovery, setup, cli-metadata), only validates the config and registers
- * the CLI: no backend, no hooks, no service, no side effects. In `full` mode it registers:
+ * The registration modes whose registry OpenClaw consults for tool calls. `openclaw agent --local`
+ * and the gateway's agent runs use a non-activating `discovery` registry (openclaw@2026.9.6:
+ * `withAgentPluginRegistry` → `loadAgentRuntimePluginRegistryHandle`), not the `full` one loaded at
+ * startup, and `tool-discovery` loads run tools too. Hooks and trusted tool policies are capability
+ * handlers OpenClaw accepts in all three modes; registering them starts nothing.
+ */
+export const guardRegistrationModes: readonly string[] = ['full', 'discovery', 'tool-discovery'];
+
+/**
+ * Builds the NemoClaw OpenClaw plugin. `register` is synchronous. In every mode it validates the
+ * config and registers the CLI. In `full`, `discovery` and `tool-discovery` modes (see
+ * {@link guardRegistrationModes}) it also registers, free of side effects:
+ *
+ * a `before_tool_call` hook and a trusted tool policy that block exec and file tools when the
+ * sandbox cannot be applied (fail closed), and ask for approval where configured.
+ *
+ * Only in `full` mode does it register what lives with the process:
  *
  * - the `nemoclaw` sandbox backend (every exec and file tool runs under `nemoclaw-sandbox-exec`);
- * - a `before_tool_call` hook (and a trusted tool policy, blocks only) that blocks exec and file
- *   tools when the sandbox cannot be applied (fail closed) and asks for approval where configured;
  * - a `before_install` hook that reports installs and can refuse install scripts;
  * - a service owning the egress proxy and audit log for the process's lifetime;
- * - the `/nemoclaw` chat command, and the privacy-router provider when `router` is configured.
+ * - the `/nemoclaw` chat command.
+ *
+ * Every registration of one process with the same config shares one runtime (audit log, proxy).
  */
 export function createNemoclawPlugin(host: NemoclawPluginHost): NemoclawPlugin {
   return {
@@ -66,37 +82,26 @@ export function createNemoclawPlugin(host: NemoclawPluginHost): NemoclawPlugin {
     register(api) {
       const parsed = parsePluginConfig(api.pluginConfig);
       const config: PluginConfig = parsed.ok ? parsed.value : { mode: 'all' };
-      const runtime = new PluginRuntime({ config, resolvePath: configPathResolver() });
+      const unavailableReason = parsed.ok ? undefined : `invalid plugin config: ${parsed.error}`;
+      // An invalid config gets a runtime of its own that is never ready (fail closed).
+      const runtime = sharedPluginRuntime(runtimeKey(config, unavailableReason), () => {
+        return new PluginRuntime({
+          config,
+          resolvePath: configPathResolver(),
+          ...(unavailableReason === undefined ? {} : { unavailableReason }),
+        });
+      });
       registerCli(api, runtime);
+      if (!guardRegistrationModes.includes(api.registrationMode)) return;
+      const guardRuntime = runtime;
+      registerToolGuard(api, guardRuntime);
       if (api.registrationMode !== 'full') return;
       if (!parsed.ok)
         api.logger.error(`nemoclaw: invalid plugin config, exec and file tools are blocked: ${parsed.error}`);
-      const guardRuntime = parsed.ok
-        ? runtime
-        : brokenRuntime(runtime, `invalid plugin config: ${parsed.error}`);
 
       host.registerSandboxBackend(nemoclawBackendId, {
         factory: (params) => createNemoclawSandbox(guardRuntime, params),
       });
-
-      const settings = sandboxSettingsOf(api.config);
-      const evaluate = (event: BeforeToolCallEvent) => evaluateToolCall(guardRuntime, settings, event);
-      // The before_tool_call hook is the guard that runs for installed plugins in openclaw@2026.9.6
-      // (verified end to end). The trusted tool policy is registered too, blocks only (an approval
-      // would otherwise be asked twice): where the host runs trusted policies it decides first.
-      api.on('before_tool_call', ((event: BeforeToolCallEvent) => evaluate(event)) as never, {
-        priority: 1000,
-      });
-      if (typeof api.registerTrustedToolPolicy === 'function') {
-        api.registerTrustedToolPolicy({
-          id: toolPolicyId,
-          description: 'Blocks exec and file tools when the NemoClaw sandbox cannot be applied.',
-          evaluate: async (event) => {
-            const decision = await evaluate(event);
-            return decision?.block === true ? decision : undefined;
-          },
-        });
-      }
       api.on('before_install', ((event: BeforeInstallEvent) =>
         evaluateInstall(guardRuntime, event)) as never);
 
@@ -128,12 +133,46 @@ export function createNemoclawPlugin(host: NemoclawPluginHost): NemoclawPlugin {
           return { text: `${formatStatus(report)}\n\nRecent denials:\n${formatDenials(report)}` };
         },
       });
-
-      if (config.router?.enabled && typeof api.registerProvider === 'function') {
-        registerRouterProvider(api, config.router);
-      }
     },
   };
+}
+
+/**
+ * The `before_tool_call` hook (blocks and approvals) and the trusted tool policy (blocks only: an
+ * approval would otherwise be asked twice). OpenClaw runs trusted policies first; a block there
+ * ends the call before ordinary hooks. Both fail closed: a thrown error or a timeout blocks.
+ */
+function registerToolGuard(api: OpenClawPluginApi, runtime: PluginRuntime): void {
+  const settings = sandboxSettingsOf(api.config);
+  const evaluate = (event: BeforeToolCallEvent) => evaluateToolCall(runtime, settings, event);
+  api.on('before_tool_call', ((event: BeforeToolCallEvent) => evaluate(event)) as never, {
+    priority: 1000,
+  });
+  if (typeof api.registerTrustedToolPolicy === 'function') {
+    api.registerTrustedToolPolicy({
+      id: toolPolicyId,
+      description: 'Blocks exec and file tools when the NemoClaw sandbox cannot be applied.',
+      evaluate: async (event) => {
+        const decision = await evaluate(event);
+        return decision?.block === true ? decision : undefined;
+      },
+    });
+  }
+}
+
+/** What makes two registrations' runtimes the same: the config and the environment it resolves against. */
+function runtimeKey(
+  config: PluginConfig,
+  unavailableReason: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  return JSON.stringify([
+    config,
+    unavailableReason ?? null,
+    env.HOME ?? '',
+    env.OPENCLAW_STATE_DIR ?? '',
+    env.NEMOCLAW_SANDBOX_EXEC ?? '',
+  ]);
 }
 
 /**
@@ -151,43 +190,6 @@ export function configPathResolver(
     if (path.startsWith('~/')) return resolve(home, path.slice(2));
     return resolve(stateDir, path);
   };
-}
-
-/** A runtime whose readiness is always the given failure (fail closed on a bad config). */
-function brokenRuntime(runtime: PluginRuntime, reason: string): PluginRuntime {
-  const broken = Object.create(runtime) as PluginRuntime;
-  const failure = Promise.resolve({ ok: false as const, reason });
-  broken.readiness = () => failure;
-  broken.recheck = () => failure;
-  return broken;
-}
-
-function registerRouterProvider(api: OpenClawPluginApi, router: NonNullable<PluginConfig['router']>): void {
-  api.registerProvider?.({
-    id: routerProviderId,
-    label: 'NemoClaw privacy router',
-    docsPath: '/plugins/nemoclaw',
-    envVars: router.apiKeyEnv === undefined ? [] : [router.apiKeyEnv],
-    auth: [],
-    catalog: {
-      run: async () => ({
-        provider: {
-          baseUrl: router.baseUrl,
-          apiKey: router.apiKeyEnv === undefined ? 'nemoclaw-router' : (process.env[router.apiKeyEnv] ?? ''),
-          api: 'openai-completions',
-          models: router.models.map((model) => ({
-            id: model.id,
-            name: model.name ?? model.id,
-            reasoning: false,
-            input: ['text'],
-            cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-            contextWindow: model.contextWindow ?? 131072,
-            maxTokens: model.maxTokens ?? 8192,
-          })),
-        },
-      }),
-    },
-  });
 }
 
 function registerCli(api: OpenClawPluginApi, runtime: PluginRuntime): void {
@@ -228,6 +230,22 @@ function registerCli(api: OpenClawPluginApi, runtime: PluginRuntime): void {
         .action((() => {
           const tools = runtime.config.requireApproval ?? [];
           process.stdout.write(`${tools.length === 0 ? 'No tool requires approval.' : tools.join('\n')}\n`);
+        }) as never);
+      root
+        .command('router-config')
+        .description(
+          'Print the openclaw.json patch that routes every model call through the privacy router (apply: openclaw config patch --file <it>)',
+        )
+        .action((() => {
+          const router = runtime.config.router;
+          if (router === undefined || !router.enabled) {
+            process.stderr.write(
+              'nemoclaw: no router configured: set plugins.entries.nemoclaw.config.router.baseUrl to the privacy router (e.g. http://127.0.0.1:8787/v1)\n',
+            );
+            process.exitCode = 1;
+            return;
+          }
+          process.stdout.write(`${JSON.stringify(routerConfigPatch(router), null, 2)}\n`);
         }) as never);
       root
         .command('audit-path')

@@ -215,7 +215,6 @@ export interface OpenClawPluginApi {
     registrar: (context: { program: CliCommand }) => void | Promise<void>,
     options?: { descriptors?: { name: string; description: string; hasSubcommands: boolean }[] },
   ): void;
-  registerProvider?(provider: Record<string, unknown>): void;
   registerTrustedToolPolicy?(policy: {
     id: string;
     description: string;

@@ -102,3 +102,40 @@ export function parsePluginConfig(input: unknown): PluginConfigResult {
 export function pluginConfigJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(pluginConfigSchema, { io: 'input' }) as Record<string, unknown>;
 }
+
+/** The OpenClaw provider id under which the privacy router is wired (`models.providers.<id>`). */
+export const routerProviderId = 'nemoclaw-router';
+
+/**
+ * The `openclaw.json` patch that sends every model call of the agent through the privacy router:
+ * a custom OpenAI-compatible provider `nemoclaw-router` whose `baseUrl` is the router, with the
+ * router's models, made the default model (`agents.defaults.model.primary`). Apply it with
+ * `openclaw config patch --file <it>` (`openclaw nemoclaw router-config` prints it). The router
+ * holds the real providers' keys; `apiKey` is the router's own key variable (`${VAR}`, expanded by
+ * OpenClaw) or a placeholder, since a loopback router has no client authentication.
+ */
+export function routerConfigPatch(router: NonNullable<PluginConfig['router']>): Record<string, unknown> {
+  const [first] = router.models;
+  return {
+    models: {
+      mode: 'merge',
+      providers: {
+        [routerProviderId]: {
+          baseUrl: router.baseUrl,
+          apiKey: router.apiKeyEnv === undefined ? 'nemoclaw-router' : `\${${router.apiKeyEnv}}`,
+          api: 'openai-completions',
+          models: router.models.map((model) => ({
+            id: model.id,
+            name: model.name ?? model.id,
+            reasoning: false,
+            input: ['text'],
+            cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+            contextWindow: model.contextWindow ?? 131072,
+            maxTokens: model.maxTokens ?? 8192,
+          })),
+        },
+      },
+    },
+    agents: { defaults: { model: { primary: `${routerProviderId}/${first?.id ?? 'default'}` } } },
+  };
+}

@@ -51,6 +51,11 @@ export interface PluginRuntimeOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The home directory `~` expands to in policies (default `os.homedir()`). */
   readonly home?: string;
+  /**
+   * When set, the sandbox is never ready and this is why (e.g. an invalid plugin config): every
+   * guarded tool is blocked and no sandbox is created, while denials are still recorded and audited.
+   */
+  readonly unavailableReason?: string;
 }
 
 /** Where the in-sandbox bridge listens: the command's HTTP(S)_PROXY. */
@@ -69,6 +74,7 @@ export class PluginRuntime {
   readonly home: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly #resolvePath: (path: string) => string;
+  readonly #unavailableReason: string | undefined;
   #readiness: Promise<Readiness> | null = null;
   #egress: Promise<EgressProxy> | null = null;
   #audit: Promise<AuditLog | null> | null = null;
@@ -82,6 +88,7 @@ export class PluginRuntime {
     this.stateDir =
       options.stateDir ?? join(this.env.OPENCLAW_STATE_DIR ?? join(this.home, '.openclaw'), 'nemoclaw');
     this.#resolvePath = options.resolvePath ?? ((path) => resolve(path));
+    this.#unavailableReason = options.unavailableReason;
   }
 
   /** The policy file in force: the configured one, or the shipped default. */
@@ -126,6 +133,7 @@ export class PluginRuntime {
   }
 
   async #check(): Promise<Readiness> {
+    if (this.#unavailableReason !== undefined) return { ok: false, reason: this.#unavailableReason };
     const policyPath = this.policyPath;
     const base = this.#loadPolicy(policyPath, 'policy');
     const overrides = this.config.toolPolicies ?? {};
@@ -282,9 +290,10 @@ export class PluginRuntime {
     return this.#egress !== null;
   }
 
-  /** Stops the proxy and closes the audit log. */
+  /** Stops the proxy and closes the audit log (and forgets this runtime as the process's shared one). */
   async close(): Promise<void> {
     this.#closed = true;
+    for (const [key, runtime] of sharedRuntimes()) if (runtime === this) sharedRuntimes().delete(key);
     const egress = this.#egress;
     this.#egress = null;
     await egress?.then((proxy) => proxy.close()).catch(() => undefined);
@@ -292,6 +301,34 @@ export class PluginRuntime {
     this.#audit = null;
     await audit?.then((log) => log?.close()).catch(() => undefined);
   }
+}
+
+/** The process-wide table of {@link sharedPluginRuntime} (on `globalThis`: OpenClaw may evaluate the plugin module more than once). */
+function sharedRuntimes(): Map<string, PluginRuntime> {
+  const slot = Symbol.for('nemoclaw.openclaw.plugin-runtimes');
+  const holder = globalThis as unknown as Record<symbol, Map<string, PluginRuntime> | undefined>;
+  let table = holder[slot];
+  if (table === undefined) {
+    table = new Map();
+    holder[slot] = table;
+  }
+  return table;
+}
+
+/**
+ * The one {@link PluginRuntime} of this process for `key` (the plugin config and the environment it
+ * resolves against), created on first use. OpenClaw runs `register` many times per process (a
+ * `full` load at startup, then a `discovery` load for every agent run, whose hooks are the ones
+ * invoked): they must share one audit log writer (a hash chain has one writer), one egress proxy
+ * socket and one readiness check. A closed runtime is dropped, so the next registration gets a fresh one.
+ */
+export function sharedPluginRuntime(key: string, create: () => PluginRuntime): PluginRuntime {
+  const table = sharedRuntimes();
+  const existing = table.get(key);
+  if (existing !== undefined) return existing;
+  const created = create();
+  table.set(key, created);
+  return created;
 }
 
 /**
