@@ -427,10 +427,10 @@ static pid_t spawn_command(struct launch *launch)
  * (orphans are reparented to PID 1): no process of the sandbox outlives this point. Then the
  * launcher gets the code (it need not wait for PID 1's exit, which tears the namespaces down) and
  * PID 1 exits with the same code. Without a PID namespace, kill(-1) would reach the caller's own
- * processes: PID 1 only reports and exits. */
+ * processes: PID 1 only reports and exits (getpid() == 1 is checked as well, belt and braces). */
 __attribute__((noreturn)) static void finish(const struct launch *launch, int code)
 {
-	if (launch->plan.ns.pid) {
+	if (launch->plan.ns.pid && getpid() == 1) {
 		kill(-1, SIGKILL);
 		while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 			;

@@ -301,6 +301,20 @@ fi
 start=$(date +%s)
 run '["sh","-c","sleep 60 & exit 3"]'
 check "background processes die with the command" is "$CODE:$(($(date +%s) - start < 10))" "3:1"
+# PID 1 kills and reaps everything before the launcher returns: a lock only a background process
+# still holds is free the moment the launcher exits (the launcher does not wait for PID 1's exit).
+if command -v flock > /dev/null; then
+	run '["sh","-c","exec 9> lock; flock 9; sleep 60 & exit 3"]'
+	flock -n "$WORK/rw/lock" true
+	check "background processes are dead when the launcher returns" is "$CODE:$?" "3:0"
+	# Without a PID namespace there is nothing to kill: the caller's own processes are left alone.
+	sleep 30 &
+	outsider=$!
+	P_PID=false P_PROC=false run '["true"]'
+	check "no PID namespace: processes outside survive the sandbox's end" is "$CODE:$(kill -0 $outsider 2> /dev/null && echo alive)" "0:alive"
+	kill $outsider 2> /dev/null
+	wait $outsider 2> /dev/null
+fi
 P_EXTRA=',"wall_seconds":1' run '["sleep","30"]'
 check "wall_seconds kills the sandbox (137)" has "$CODE:$ERR" "137:" && check "  ... and says so" has "$ERR" "nemoclaw-sandbox-exec: wall: time limit of 1 s reached"
 plan '["sh","-c","ls /proc/self/fd | tr \"\\n\" \" \""]' > "$WORK/plan.json"
