@@ -57,13 +57,16 @@ export {
   type RouteDecision,
   type RouteReason,
 } from './route/decide-route.js';
-export type {
-  ProviderKind,
-  RouterInferencePolicy,
-  RouterInferenceProvider,
-  RouterInferenceRule,
-  RouterInferenceRuleCondition,
-  RouterInferenceTermList,
+export {
+  defaultProviderApis,
+  type ProviderApi,
+  type ProviderKind,
+  providerApis,
+  type RouterInferencePolicy,
+  type RouterInferenceProvider,
+  type RouterInferenceRule,
+  type RouterInferenceRuleCondition,
+  type RouterInferenceTermList,
 } from './route/policy-types.js';
 export { type ResolvedProvider, resolveProviders } from './route/resolve-providers.js';
 export { type CachingDetectorOptions, createCachingDetector } from './server/caching-detector.js';
