@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { runCli } from './program.js';
+import { runCli } from './run-cli.js';
 
 process.exitCode = await runCli(process.argv);

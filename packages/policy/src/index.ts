@@ -8,7 +8,13 @@
 export { type EntityType, entityTypes } from './entity-types.js';
 export { hostPatternProblem, isLoopbackHost } from './host-pattern.js';
 export { policyJsonSchema, policyJsonSchemaId } from './json-schema.js';
-export { loadPolicyFile, maximumExtendsDepth, type PolicyLoadOptions, parsePolicy } from './load-policy.js';
+export {
+  loadPolicyFile,
+  maximumExtendsDepth,
+  type PolicyFileRead,
+  type PolicyLoadOptions,
+  parsePolicy,
+} from './load-policy.js';
 export { mergeRules, notInheritedKeys } from './merge-policies.js';
 export {
   type ImportedPolicy,

@@ -32,6 +32,23 @@ export interface PolicyLoadOptions {
   readonly user?: string;
   /** Where `extends` names (not paths) resolve. Default: the shipped policies ({@link shippedPoliciesDir}). */
   readonly policiesDir?: string;
+  /**
+   * Called for every policy file the load resolves (the file itself and each `extends` level, in
+   * the order they are resolved, a file extended twice once per reference): `path` as resolved
+   * before symlinks, `realPath`, and the exact `text` parsed. A caller caching the result keys it
+   * on these (the CLI's plan cache); the loader does not depend on what the callback does.
+   */
+  readonly onPolicyFile?: (file: PolicyFileRead) => void;
+}
+
+/** One policy file a load resolved and parsed (see {@link PolicyLoadOptions.onPolicyFile}). */
+export interface PolicyFileRead {
+  /** The absolute path as resolved from the command line or the `extends` entry. */
+  readonly path: string;
+  /** The same after symlinks: the file actually read. */
+  readonly realPath: string;
+  /** The file's contents as parsed (UTF-8). */
+  readonly text: string;
 }
 
 /** The most `extends` levels followed. */
@@ -43,6 +60,8 @@ interface LoadContext {
   readonly user: string;
   readonly policiesDir: string;
   readonly cache: Map<string, LocatedNode>;
+  readonly texts: Map<string, string>;
+  readonly onPolicyFile: ((file: PolicyFileRead) => void) | undefined;
 }
 
 type TreeResult =
@@ -113,6 +132,8 @@ function loadContext(options: PolicyLoadOptions): LoadContext {
     user,
     policiesDir: resolve(workdir, options.policiesDir ?? shippedPoliciesDir()),
     cache: new Map(),
+    texts: new Map(),
+    onPolicyFile: options.onPolicyFile,
   };
 }
 
@@ -191,7 +212,11 @@ function treeFromFile(
       ],
     };
   const cached = context.cache.get(real);
-  if (cached) return { ok: true, node: cached };
+  const cachedText = context.texts.get(real);
+  if (cached && cachedText !== undefined) {
+    context.onPolicyFile?.({ path: absolute, realPath: real, text: cachedText });
+    return { ok: true, node: cached };
+  }
   let text: string;
   try {
     text = readFileSync(real, 'utf8');
@@ -204,7 +229,11 @@ function treeFromFile(
     };
   }
   const result = treeFromText(text, label, dirname(real), context, [...stack, real]);
-  if (result.ok) context.cache.set(real, result.node);
+  if (result.ok) {
+    context.cache.set(real, result.node);
+    context.texts.set(real, text);
+    context.onPolicyFile?.({ path: absolute, realPath: real, text });
+  }
   return result;
 }
 

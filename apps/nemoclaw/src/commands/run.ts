@@ -1,11 +1,21 @@
 import { statSync } from 'node:fs';
-import { constants, homedir } from 'node:os';
+import { constants, homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { LaunchPlan, SkippedPath } from '@nemoclaw/native';
+import type { LaunchPlan, NativeError, PathKind, SandboxedProcess, SkippedPath } from '@nemoclaw/native';
 import type { Policy } from '@nemoclaw/policy';
 import { Command } from 'commander';
+import { cliBuildId } from '../build-id.js';
 import { NemoclawCliError } from '../cli-error.js';
+import { findLauncher, type LauncherProcess, planEnvironment, startLauncher } from '../launcher-client.js';
+import {
+  openPlanCache,
+  type PlanCache,
+  type PlanCacheLookup,
+  planCacheDirectory,
+  planCacheKeyFile,
+} from '../plan-cache.js';
+import { shippedPoliciesDirectory } from '../shipped-policies-dir.js';
 
 /**
  * Exit codes of `nemoclaw run` besides the command's own (which passes through unchanged; 128+N
@@ -39,6 +49,8 @@ export interface RunRequest {
   readonly verbose?: boolean;
   /** Give the command a pseudo-terminal (interactive shells). */
   readonly pty?: boolean;
+  /** false: bypass the plan cache (`--no-cache`; NEMOCLAW_NO_PLAN_CACHE=1 does the same). */
+  readonly cache?: boolean;
 }
 
 /** Where `nemoclaw run` sends its own output, and how the command's stdio is wired. */
@@ -69,6 +81,7 @@ export function createRunCommand(): Command {
     .option('--name <name>', 'a name for the sandbox (its hostname inside)')
     .option('--verbose', 'print a one-line summary of what is enforced')
     .option('--pty', 'give the command a pseudo-terminal (interactive shells)')
+    .option('--no-cache', 'load and validate the policy in full, bypassing the plan cache')
     .argument('<command...>', 'the command and its arguments, after --')
     .addHelpText(
       'after',
@@ -88,13 +101,13 @@ export function createRunCommand(): Command {
  * should end with (see {@link runExitCodes}). Problems before the command starts are reported as
  * one line `nemoclaw: <what>: <reason>` on `io.stderr`.
  *
+ * The validated policy and plan come from the plan cache when nothing they depend on has changed
+ * (see plan-cache.ts; `request.cache: false` or NEMOCLAW_NO_PLAN_CACHE=1 bypasses it); otherwise
+ * the policy is loaded and validated in full, exactly as without a cache.
+ *
  * @throws {@link NemoclawCliError} for usage, policy and installation problems (with their exit code).
  */
 export async function executeRun(request: RunRequest, io: RunIo): Promise<number> {
-  const [{ loadPolicyFile, formatDiagnostic, shippedPoliciesDir }, native] = await Promise.all([
-    import('@nemoclaw/policy'),
-    import('@nemoclaw/native'),
-  ]);
   if (request.command.length === 0 || request.command[0] === '') {
     throw new NemoclawCliError('USAGE', 'run: no command given (nemoclaw run -- CMD [ARGS...])', {
       exitCode: runExitCodes.usage,
@@ -116,50 +129,48 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<number
     );
   }
   const home = io.env.HOME?.startsWith('/') === true ? io.env.HOME : homedir();
-  const policyPath = request.policy ?? join(shippedPoliciesDir(), 'default.yaml');
-  const loaded = loadPolicyFile(policyPath, { workdir, home });
-  if (!loaded.ok) {
-    const [first, ...rest] = loaded.error.diagnostics;
-    const text = first === undefined ? loaded.error.message : formatDiagnostic(first);
-    const more = rest.length === 0 ? '' : ` (and ${rest.length} more)`;
-    throw new NemoclawCliError('INVALID_POLICY', `policy: ${text}${more}`, {
-      exitCode: runExitCodes.policy,
-      cause: loaded.error,
-    });
+  const policyPath = request.policy ?? join(shippedPoliciesDirectory(), 'default.yaml');
+  const lookup: PlanCacheLookup = {
+    policyPath: resolve(workdir, policyPath),
+    workdir,
+    home,
+    user: currentUser(io.env),
+    policiesDir: shippedPoliciesDirectory(),
+    hostname: request.name ?? null,
+    pty: request.pty === true,
+    verbose: request.verbose === true,
+    nemoclawHome: io.env.NEMOCLAW_HOME ?? null,
+    abiOverride: io.env.NEMOCLAW_LANDLOCK_ABI ?? null,
+  };
+  const cache = openRunPlanCache(request, io, home);
+  const found = cache?.lookup(lookup, inspectPathOnDisk) ?? null;
+  // An entry without a plan is only ever written for a policy with network (the plan needs the bridge).
+  const hit = found !== null && (found.plan !== null || policyHasNetwork(found.policy)) ? found : null;
+
+  let policy: Policy;
+  let prepared: { plan: LaunchPlan; skipped: readonly SkippedPath[] } | null = null;
+  if (hit !== null) {
+    policy = hit.policy;
+    if (hit.plan !== null) {
+      prepared = { plan: fillPlan(hit.plan.template, hit.policy, request, io), skipped: hit.plan.skipped };
+    }
+  } else {
+    // A miss: load and validate in full (the policy loader and its schemas load only now).
+    const { prepareRun } = await import('./run-prepare.js');
+    const result = prepareRun(policyPath, lookup, request, io);
+    policy = result.policy;
+    prepared = result.prepared;
+    if (result.entry !== null) cache?.store(lookup, result.entry);
   }
 
   // With network_policies, the sandbox's only way out is an in-process egress proxy behind the bridge.
-  const network = await startRunNetwork(loaded.value, io);
-  let handle: ReturnType<typeof native.spawnSandboxed>;
-  try {
-    handle = native.spawnSandboxed(network?.policy ?? loaded.value, request.command, {
-      ...(network === null ? {} : { bridge: network.bridge }),
-      workdir,
-      home,
-      env: io.env,
-      stdio: io.stdio,
-      pty: request.pty === true,
-      verbose: request.verbose === true,
-      ...(request.name === undefined ? {} : { hostname: request.name }),
-    });
-  } catch (error) {
-    await network?.close();
-    if (error instanceof native.NativeError) {
-      if (error.code === 'LAUNCHER_NOT_FOUND') {
-        throw new NemoclawCliError('NOT_FOUND', `launcher: ${error.message}`, {
-          exitCode: runExitCodes.launcherMissing,
-          cause: error,
-        });
-      }
-      throw new NemoclawCliError('INVALID_POLICY', `policy: ${policyPath}: ${error.message}`, {
-        exitCode: runExitCodes.policy,
-        cause: error,
-      });
-    }
-    throw error;
-  }
-  if (request.verbose === true && handle.plan !== null) {
-    io.stderr.write(`nemoclaw: ${describePlan(handle.plan, handle.skipped, policyPath)}\n`);
+  const started =
+    prepared !== null
+      ? startPlanned(prepared, io)
+      : await startWithNetwork(policy, { request, io, workdir, home, policyPath });
+  const { handle, plan, skipped, network } = started;
+  if (request.verbose === true) {
+    io.stderr.write(`nemoclaw: ${describePlan(plan, skipped, policyPath)}\n`);
   }
   if (io.stdio === 'pipe') {
     handle.stdin?.end();
@@ -181,30 +192,157 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<number
     const exit = await handle.exited;
     if (exit.code !== null) return exit.code;
     return 128 + (exit.signal === null ? 9 : signalNumber(exit.signal));
-  } catch (error) {
-    // The launcher's own line already reached stderr; its exit code tells the stage.
-    if (error instanceof native.SandboxSetupError) return error.exitCode;
-    throw error;
   } finally {
     for (const [signal, handler] of handlers) process.off(signal, handler);
     await network?.close();
   }
 }
 
+/** A started sandbox: the launcher, the plan it was given, and the egress proxy (with network). */
+interface StartedRun {
+  readonly handle: LauncherProcess;
+  readonly plan: LaunchPlan;
+  readonly skipped: readonly SkippedPath[];
+  readonly network: { close(): Promise<void> } | null;
+}
+
+/** Starts the launcher with a ready plan (no network). */
+function startPlanned(
+  prepared: { plan: LaunchPlan; skipped: readonly SkippedPath[] },
+  io: RunIo,
+): StartedRun {
+  const launcher = findLauncher(io.env);
+  if (launcher.path === null) {
+    throw new NemoclawCliError('NOT_FOUND', `launcher: ${launcher.message}`, {
+      exitCode: runExitCodes.launcherMissing,
+    });
+  }
+  const handle = startLauncher(prepared.plan, { launcherPath: launcher.path, stdio: io.stdio });
+  return { handle, plan: prepared.plan, skipped: prepared.skipped, network: null };
+}
+
 /**
- * Starts the egress proxy of a one-off sandbox when the policy has `network_policies` (state in
- * `$NEMOCLAW_HOME/run/`, removed afterwards); null without network. Denials are reported on
- * stderr as `nemoclaw: egress denied: <reason>`.
+ * Starts the egress proxy of a one-off sandbox (state in `$NEMOCLAW_HOME/run/`, removed
+ * afterwards), then the sandbox behind its bridge. Denials are reported on stderr as
+ * `nemoclaw: egress denied: <reason>`.
  */
-async function startRunNetwork(policy: Policy, io: RunIo) {
-  const { nemoclawHome, policyHasNetwork, startEphemeralNetwork } = await import('@nemoclaw/sandbox');
-  if (!policyHasNetwork(policy)) return null;
-  return startEphemeralNetwork(policy, {
+async function startWithNetwork(
+  policy: Policy,
+  context: { request: RunRequest; io: RunIo; workdir: string; home: string; policyPath: string },
+): Promise<StartedRun> {
+  const { request, io } = context;
+  const [native, { nemoclawHome, startEphemeralNetwork }] = await Promise.all([
+    import('@nemoclaw/native'),
+    import('@nemoclaw/sandbox'),
+  ]);
+  const network = await startEphemeralNetwork(policy, {
     home: nemoclawHome(io.env),
     onDecision: (decision) => {
       if (!decision.allowed) io.stderr.write(`nemoclaw: egress denied: ${decision.reason ?? 'unknown'}\n`);
     },
   });
+  let sandboxed: SandboxedProcess;
+  try {
+    sandboxed = native.spawnSandboxed(network.policy, request.command, {
+      bridge: network.bridge,
+      workdir: context.workdir,
+      home: context.home,
+      env: io.env,
+      stdio: io.stdio,
+      pty: request.pty === true,
+      verbose: request.verbose === true,
+      ...(request.name === undefined ? {} : { hostname: request.name }),
+    });
+  } catch (error) {
+    await network.close();
+    throw error instanceof native.NativeError ? nativeCliError(error, context.policyPath) : error;
+  }
+  // A setup failure: the launcher's own line already reached stderr; its exit code tells the stage.
+  const exited = sandboxed.exited.catch((error: unknown) => {
+    if (error instanceof native.SandboxSetupError) return { code: error.exitCode, signal: null };
+    throw error;
+  });
+  const plan = sandboxed.plan;
+  if (plan === null) throw new Error('spawnSandboxed returned no plan');
+  return {
+    handle: {
+      stdin: sandboxed.stdin,
+      stdout: sandboxed.stdout,
+      stderr: sandboxed.stderr,
+      exited,
+      kill: (signal) => sandboxed.kill(signal),
+    },
+    plan,
+    skipped: sandboxed.skipped,
+    network,
+  };
+}
+
+/** The CLI error for a `NativeError` (launcher missing: 69; a plan the policy cannot make: 78). */
+export function nativeCliError(error: NativeError, policyPath: string): NemoclawCliError {
+  if (error.code === 'LAUNCHER_NOT_FOUND') {
+    return new NemoclawCliError('NOT_FOUND', `launcher: ${error.message}`, {
+      exitCode: runExitCodes.launcherMissing,
+      cause: error,
+    });
+  }
+  return new NemoclawCliError('INVALID_POLICY', `policy: ${policyPath}: ${error.message}`, {
+    exitCode: runExitCodes.policy,
+    cause: error,
+  });
+}
+
+/** True when the policy lets the sandbox reach anything (a non-empty `network_policies`). */
+function policyHasNetwork(policy: Policy): boolean {
+  return Object.keys(policy.network_policies ?? {}).length > 0;
+}
+
+/**
+ * The cache for this run, or null when it is bypassed (`--no-cache`, NEMOCLAW_NO_PLAN_CACHE=1) or
+ * cannot be trusted. The key is created even then: it must exist before any sandbox runs, so that
+ * no sandbox that can write the home directory ever gets to create it.
+ */
+function openRunPlanCache(request: RunRequest, io: RunIo, home: string): PlanCache | null {
+  const keyFile = planCacheKeyFile(io.env, home);
+  if (keyFile === null) return null;
+  const bypass = request.cache === false || io.env.NEMOCLAW_NO_PLAN_CACHE === '1';
+  return openPlanCache({
+    directory: planCacheDirectory(io.env, home),
+    keyFile,
+    buildId: cliBuildId(),
+    keyOnly: bypass,
+  });
+}
+
+/** A cached plan template with this run's command line and environment filled in. */
+export function fillPlan(template: LaunchPlan, policy: Policy, request: RunRequest, io: RunIo): LaunchPlan {
+  return {
+    ...template,
+    command: { ...template.command, argv: [...request.command] },
+    env: planEnvironment(policy, io.env),
+  };
+}
+
+/** The user name `${USER}` expands to (as the policy loader finds it). */
+function currentUser(env: RunIo['env']): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER ?? 'sandbox';
+  }
+}
+
+/** What a path is on this machine (as the plan builder inspects it: `stat`, following symlinks). */
+export function inspectPathOnDisk(path: string): PathKind {
+  try {
+    const stats = statSync(path);
+    if (stats.isDirectory()) return 'directory';
+    if (stats.isFile()) return 'file';
+    return 'other';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'inaccessible';
+  }
 }
 
 /**
