@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { createDetector } from './create-detector.js';
-import { compileLinear, matchAll } from './linear-regex.js';
+import { compileLinear, forEachMatch, matchAll, matchAllIn, type RegexMatch } from './linear-regex.js';
 import { compileSecretRules } from './recognizers/secrets.js';
 import { gitleaksRules } from './secrets/gitleaks-rules.generated.js';
 
@@ -59,6 +59,63 @@ describe('linear-time regular expressions (RE2)', () => {
     ].join('\n');
     const findings = createDetector().scan(adversarial);
     expect(findings.some((finding) => adversarial.slice(finding.start, finding.end) === key)).toBe(true);
+  });
+});
+
+describe('searching the shared UTF-8 bytes (matchAllIn, forEachMatch)', () => {
+  function plain(match: RegexMatch, offset = 0): unknown {
+    return {
+      start: match.start + offset,
+      end: match.end + offset,
+      groups: [...match.groups],
+      spans: match.spans.map((span) => (span ? [span[0] + offset, span[1] + offset] : undefined)),
+    };
+  }
+
+  it('gives the same matches, groups and UTF-16 spans as searching the JavaScript string', () => {
+    // Regions start and end next to multi-byte and astral characters: byte offsets must map back
+    // to the string indices exactly, and a region must behave as a text of its own (^, $, \b).
+    const regexes = [
+      compileLinear(String.raw`\b(\p{L}+)-(\d+)\b`, 'd'),
+      compileLinear(String.raw`^\S+|\S+$`),
+      compileLinear('(?i)(é+)|(😀)', 'd'),
+    ];
+    const pieces = ['abc-12', ' ', 'é', 'ÉÉ-7', '😀', '\n', 'x', 'ж-3', '€', '9'];
+    let seed = 3;
+    for (let round = 0; round < 200; round += 1) {
+      let text = '';
+      for (let part = 0; part < 1 + (round % 12); part += 1) {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+        text += pieces[seed % pieces.length];
+      }
+      // Regions on code-point boundaries (as every recognizer makes them).
+      const boundaries = [0];
+      for (let index = 1; index < text.length; index += 1) {
+        const code = text.charCodeAt(index);
+        if (!(code >= 0xdc00 && code <= 0xdfff)) boundaries.push(index);
+      }
+      boundaries.push(text.length);
+      const from = boundaries[seed % boundaries.length] ?? 0;
+      const to =
+        boundaries[Math.max(boundaries.indexOf(from), (seed >> 5) % boundaries.length)] ?? text.length;
+      for (const regex of regexes) {
+        const expected = [...matchAll(regex, text.slice(from, to))].map((match) => plain(match, from));
+        const actual = matchAllIn(regex, text, [{ start: from, end: to }]).map((match) => plain(match));
+        expect(actual, JSON.stringify({ text, from, to, regex: regex.source })).toEqual(expected);
+      }
+    }
+  });
+
+  it('resumes where the visitor says, and stops when it returns false', () => {
+    const regex = compileLinear('[a-zé]+');
+    const text = 'éab cd éf gh';
+    const seen: string[] = [];
+    forEachMatch(regex, text, 0, text.length, (match) => {
+      seen.push(text.slice(match.start, match.end));
+      // retry one character after the match's start (a street-line retry does this)
+      return seen.length < 3 ? match.start + 1 : false;
+    });
+    expect(seen).toEqual(['éab', 'ab', 'b']);
   });
 });
 

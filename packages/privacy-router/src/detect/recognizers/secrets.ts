@@ -3,7 +3,7 @@ import type { Finding } from '../finding.js';
 import { KeywordIndex } from '../keyword-index.js';
 import { compileLinear, forEachMatch, type LinearRegex } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
-import { extraSecretRules } from '../secrets/extra-rules.js';
+import { extraSecretRules, tokenEnd } from '../secrets/extra-rules.js';
 import type { GitleaksAllowlist, GitleaksRule } from '../secrets/gitleaks-rule.js';
 import { gitleaksGlobalAllowlist, gitleaksRules } from '../secrets/gitleaks-rules.generated.js';
 
@@ -128,7 +128,64 @@ function isAsciiWordCode(code: number): boolean {
   );
 }
 
+/**
+ * How the secret's span follows from the whole match, for rules shaped `\b(TOKEN)\b` (the
+ * secret is the match) or `\b(TOKEN)` + {@link tokenEnd} (the match minus its last character,
+ * unless the match ends the text on a token character). Such a rule runs as `finder`, the same
+ * pattern without its capture group: RE2 then only finds where the match starts and ends (its
+ * DFA), skipping the capture extraction, which costs ~10x more for a long key.
+ */
+type SpanFromMatch = 'whole' | 'before-token-end';
+
+/** Characters that continue a token (the complement of {@link tokenEnd}'s class). */
+function isTokenCode(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    code === 95 ||
+    code === 45
+  );
+}
+
+/**
+ * The rule's pattern without its one capture group, and how the secret's span follows from the
+ * match, if the rule has one of the shapes of {@link SpanFromMatch} (the group is the whole token
+ * and holds no other capturing group); otherwise undefined.
+ */
+export function spanFinderOf(rule: GitleaksRule): { finder: string; span: SpanFromMatch } | undefined {
+  if (
+    rule.secretGroup !== 1 ||
+    !rule.regex.startsWith(String.raw`\b(`) ||
+    rule.regex.startsWith(String.raw`\b(?`)
+  )
+    return undefined;
+  let span: SpanFromMatch;
+  let suffix: string;
+  if (rule.regex.endsWith(`)${tokenEnd}`)) {
+    suffix = tokenEnd;
+    span = 'before-token-end';
+  } else if (rule.regex.endsWith(String.raw`)\b`)) {
+    suffix = String.raw`\b`;
+    span = 'whole';
+  } else return undefined;
+  const inner = rule.regex.slice(3, rule.regex.length - suffix.length - 1);
+  // Only non-capturing groups inside (no named ones), no escaped parentheses and no character
+  // class that could hide one, and the parentheses balanced without ever closing the outer group.
+  if (/\((?!\?)|\(\?P|\(\?<|\\[()]|\[[^\]]*[()]/.test(inner)) return undefined;
+  let depth = 0;
+  for (const character of inner) {
+    if (character === '(') depth += 1;
+    else if (character === ')') depth -= 1;
+    if (depth < 0) return undefined;
+  }
+  if (depth !== 0) return undefined;
+  return { finder: String.raw`\b(?:${inner})${suffix}`, span };
+}
+
 interface CompiledRule {
+  /** See {@link spanFinderOf}: the capture-free pattern and how the secret's span follows from its match. */
+  finder: { regex: LinearRegex; span: SpanFromMatch } | undefined;
   /** Whether the rule's `[\w.-]{0,50}?` prefix was dropped. */
   extendLeft: boolean;
   /** Whether the rule's pattern can match text of unbounded length (it then scans the whole text). */
@@ -187,7 +244,7 @@ export const genericIdentifierAllowlist: GitleaksAllowlist = {
  * gitleaks' global allowlist regexes as {@link globalAllowlistMayMatch} was written for. If a
  * regenerated ruleset changes them, the shortcut is not used (the regexes still run).
  */
-const knownGlobalRegexes: readonly string[] = [
+export const knownGlobalRegexes: readonly string[] = [
   '(?i)^true|false|null$',
   '^(?i:a+|b+|c+|d+|e+|f+|g+|h+|i+|j+|k+|l+|m+|n+|o+|p+|q+|r+|s+|t+|u+|v+|w+|x+|y+|z+|\\*+|\\.+)$',
   '^\\$(?:\\d+|{\\d+})$',
@@ -243,6 +300,11 @@ function compileAllowlist(
   };
 }
 
+function finderOf(rule: GitleaksRule): CompiledRule['finder'] {
+  const found = spanFinderOf(rule);
+  return found === undefined ? undefined : { regex: compileLinear(found.finder), span: found.span };
+}
+
 let compiledRules: readonly CompiledRule[] | undefined;
 let compiledGlobal: CompiledAllowlist | undefined;
 
@@ -267,6 +329,7 @@ export function compileSecretRules(): readonly CompiledRule[] {
       extendLeft: stripped !== rule.regex,
       rule,
       regex: compileLinear(stripped, 'd'),
+      finder: finderOf(rule),
       allowlists: [...rule.allowlists, ...(generic ? [genericIdentifierAllowlist] : [])].map((allowlist) =>
         compileAllowlist(allowlist),
       ),
@@ -449,7 +512,8 @@ function scanWindow(
   const { rule } = compiled;
   const text = input.text;
   let rescanFrom = -1;
-  forEachMatch(compiled.regex, text, from, to, (match) => {
+  const finder = compiled.finder;
+  forEachMatch(finder?.regex ?? compiled.regex, text, from, to, (match) => {
     if (match.end === to && to < text.length) {
       // A match reaching the window's end may continue past it (a very long token, or `$` matching
       // at the window's end): rescan from the match's start over a window twice as long (again if
@@ -457,11 +521,27 @@ function scanWindow(
       rescanFrom = match.start;
       return false;
     }
-    let index = rule.secretGroup;
-    if (index === 0) index = match.groups.findIndex((group, position) => position > 0 && group);
-    if (index <= 0) index = 0;
-    const secret = match.groups[index];
-    const span = index === 0 ? ([match.start, match.end] as const) : match.spans[index];
+    let secret: string | undefined;
+    let span: readonly [number, number] | undefined;
+    if (finder !== undefined) {
+      let end = match.end;
+      if (finder.span === 'before-token-end' && !isTokenCode(text.charCodeAt(end - 1))) {
+        const low = text.charCodeAt(end - 1);
+        const high = text.charCodeAt(end - 2);
+        end -=
+          low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff && end - 2 >= match.start
+            ? 2
+            : 1;
+      }
+      span = [match.start, end];
+      secret = text.slice(match.start, end);
+    } else {
+      let index = rule.secretGroup;
+      if (index === 0) index = match.groups.findIndex((group, position) => position > 0 && group);
+      if (index <= 0) index = 0;
+      secret = match.groups[index];
+      span = index === 0 ? ([match.start, match.end] as const) : match.spans[index];
+    }
     if (secret === undefined || span === undefined || secret.length === 0) return true;
     if (rule.entropy > 0 && shannonEntropy(secret) <= rule.entropy) return true;
     if (compiled.generic && !hasDigit(secret)) return true;

@@ -1,8 +1,10 @@
 import type { GitleaksRule } from './gitleaks-rule.js';
 
-// Boundary after a token: anything that cannot continue it (gitleaks' own rules require a quote,
-// space or `;` there, which misses keys at the end of a sentence or before `,` `)` `}` in prose).
-const tokenEnd = String.raw`(?:[^A-Za-z0-9_\-]|$)`;
+/**
+ * Boundary after a token: anything that cannot continue it (gitleaks' own rules require a quote,
+ * space or `;` there, which misses keys at the end of a sentence or before `,` `)` `}` in prose).
+ */
+export const tokenEnd = String.raw`(?:[^A-Za-z0-9_\-]|$)`;
 
 /**
  * NemoClaw's own secret rules, in gitleaks' shape, run before gitleaks' rules. They cover common
