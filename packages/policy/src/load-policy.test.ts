@@ -589,6 +589,28 @@ describe('YAML pitfalls', () => {
   });
 });
 
+describe('inference provider apis', () => {
+  it('accepts the APIs a provider serves natively and locates an unknown one', () => {
+    const good = parse(`version: 1
+inference:
+  providers:
+    vllm: { kind: nemotron, base_url: "http://127.0.0.1:8000/v1", apis: [openai-chat, openai-responses] }
+  default_route: vllm
+`);
+    expect(good.ok && good.value.inference?.providers.vllm?.apis).toEqual(['openai-chat', 'openai-responses']);
+    const errors = errorsOf(
+      parse(`version: 1
+inference:
+  providers:
+    vllm: { kind: nemotron, base_url: "http://127.0.0.1:8000/v1", apis: [anthropic] }
+  default_route: vllm
+`),
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^p\.yaml:4:\d+: inference\.providers\.vllm\.apis\[0\]: /);
+  });
+});
+
 describe('cross-field checks in the same round as other errors', () => {
   it('reports an undefined route, an undefined term list and a typo together', () => {
     const errors = errorsOf(
@@ -602,7 +624,7 @@ inference:
 `),
     );
     expect(errors).toEqual([
-      'p.yaml:4:64: inference.providers.local.modle: unknown key "modle" (did you mean "model"?); expected one of: kind, base_url, model, api_key_env, local',
+      'p.yaml:4:64: inference.providers.local.modle: unknown key "modle" (did you mean "model"?); expected one of: kind, base_url, model, api_key_env, local, apis',
       'p.yaml:5:18: inference.default_route: route "cloud" is not a provider in inference.providers (defined: local) or "block"',
       'p.yaml:7:25: inference.rules[0].when.terms[0]: term list "customers" is not defined in inference.terms',
     ]);

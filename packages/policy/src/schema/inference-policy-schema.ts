@@ -31,6 +31,13 @@ export const inferenceProviderSchema = z
       .boolean()
       .optional()
       .describe('Whether data sent here stays on this machine. Default: true when base_url is loopback.'),
+    apis: z
+      .array(z.enum(['openai-chat', 'openai-responses', 'openai-embeddings', 'anthropic-messages']))
+      .min(1)
+      .optional()
+      .describe(
+        'APIs the provider serves natively; the router translates requests for the others. Default by kind: nemotron and ollama openai-chat + openai-embeddings; openai-compatible also openai-responses; anthropic anthropic-messages.',
+      ),
   })
   .transform((value) => ({
     ...value,
