@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -13,6 +14,8 @@ import { describePlan, executeRun, type RunRequest, runExitCodes } from './run.j
 const nativeDir = fileURLToPath(new URL('../../../../native/', import.meta.url));
 let launcherPath = '';
 let workdir = '';
+/** The plan cache and its key live here, never in the real home directory. */
+let cacheRoot = '';
 
 beforeAll(() => {
   // A launcher built from the current sources (make is a no-op when it is up to date).
@@ -22,6 +25,7 @@ beforeAll(() => {
   launcherPath = join(nativeDir, 'build', 'nemoclaw-sandbox-exec');
   // Not under /tmp: the default policy gives the sandbox a private, empty /tmp.
   workdir = mkdtempSync('/var/tmp/nemoclaw-run-');
+  cacheRoot = mkdtempSync('/var/tmp/nemoclaw-run-cache-');
 });
 
 async function run(request: RunRequest, env: Record<string, string> = {}) {
@@ -37,7 +41,14 @@ async function run(request: RunRequest, env: Record<string, string> = {}) {
       stdio: 'pipe',
       stdout,
       stderr,
-      env: { PATH: '/usr/bin:/bin', HOME: homedir(), NEMOCLAW_SANDBOX_EXEC: launcherPath, ...env },
+      env: {
+        PATH: '/usr/bin:/bin',
+        HOME: homedir(),
+        NEMOCLAW_SANDBOX_EXEC: launcherPath,
+        XDG_CACHE_HOME: join(cacheRoot, 'cache'),
+        NEMOCLAW_HOME: join(cacheRoot, 'state'),
+        ...env,
+      },
     },
   );
   await new Promise((resolve) => setImmediate(resolve));
@@ -143,6 +154,108 @@ describe('nemoclaw run', () => {
 
   it('is reachable through the CLI: a missing command is a usage error', async () => {
     expect(await runCli(['node', 'nemoclaw', 'run'])).toBe(2);
+  });
+});
+
+describe('nemoclaw run with the plan cache', () => {
+  /** Rewrites every cache entry's plan with `change`, re-authenticated with the key (as only its owner can). */
+  function rewriteEntries(cache: string, key: Buffer, change: (template: Record<string, unknown>) => void) {
+    const directory = join(cache, 'nemoclaw', 'plans');
+    const names = readdirSync(directory).filter((name) => name.endsWith('.json'));
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) {
+      const file = join(directory, name);
+      const outer = JSON.parse(readFileSync(file, 'utf8')) as { body: string };
+      const body = JSON.parse(outer.body) as { plan: { template: Record<string, unknown> } | null };
+      if (body.plan !== null) change(body.plan.template);
+      const text = JSON.stringify(body);
+      writeFileSync(
+        file,
+        JSON.stringify({ version: 1, mac: createHmac('sha256', key).update(text).digest('hex'), body: text }),
+      );
+    }
+  }
+
+  it('uses a cached plan, and --no-cache or NEMOCLAW_NO_PLAN_CACHE=1 bypass it', async () => {
+    const root = mkdtempSync('/var/tmp/nemoclaw-run-cached-');
+    const env = { XDG_CACHE_HOME: join(root, 'cache'), NEMOCLAW_HOME: join(root, 'state') };
+    const hostname = ['cat', '/proc/sys/kernel/hostname'];
+    expect((await run({ command: hostname }, env)).stdout).toBe('nemoclaw\n');
+    // Whoever holds the key could change an entry: the next run then launches the cached plan.
+    rewriteEntries(
+      env.XDG_CACHE_HOME,
+      readFileSync(join(env.NEMOCLAW_HOME, 'plan-cache.key')),
+      (template) => {
+        template.hostname = 'from-cache';
+      },
+    );
+    expect((await run({ command: hostname }, env)).stdout).toBe('from-cache\n');
+    expect((await run({ command: hostname, cache: false }, env)).stdout).toBe('nemoclaw\n');
+    expect((await run({ command: hostname }, { ...env, NEMOCLAW_NO_PLAN_CACHE: '1' })).stdout).toBe(
+      'nemoclaw\n',
+    );
+    // The command line and the environment are never taken from the cache.
+    const other = await run({ command: ['sh', '-c', 'echo "$LANG"'] }, { ...env, LANG: 'C.UTF-8' });
+    expect(other.stdout).toBe('C.UTF-8\n');
+  });
+
+  it('a sandbox that can write the cache cannot read the key nor change what the next run enforces', async () => {
+    // The workdir is the home directory: the sandbox can write ~/.cache/nemoclaw.
+    const home = mkdtempSync('/var/tmp/nemoclaw-run-home-');
+    const env = { HOME: home, XDG_CACHE_HOME: '', NEMOCLAW_HOME: '' };
+    const hostname = ['cat', '/proc/sys/kernel/hostname'];
+    expect((await run({ command: hostname, workdir: home }, env)).stdout).toBe('nemoclaw\n');
+    const plans = join(home, '.cache', 'nemoclaw', 'plans');
+    expect(readdirSync(plans).length).toBeGreaterThan(0);
+    // Changes the hostname in the plan only (the entry stays well-formed, its lookup intact).
+    writeFileSync(join(home, 'forge.sed'), 's/hostname\\\\":\\\\"nemoclaw/hostname\\\\":\\\\"pwned/\n');
+    const attack = await run(
+      {
+        command: [
+          'sh',
+          '-c',
+          [
+            'cat ~/.nemoclaw/plan-cache.key >/dev/null 2>&1 && echo key-read',
+            'echo forged > ~/.nemoclaw/plan-cache.key 2>/dev/null && echo key-written',
+            `for f in ${plans}/*.json; do sed -i -f ~/forge.sed "$f" && echo entry-rewritten; done`,
+          ].join('; '),
+        ],
+        workdir: home,
+      },
+      env,
+    );
+    expect(attack.stdout).not.toMatch(/key-read|key-written/);
+    expect(attack.stdout).toMatch(/entry-rewritten/);
+    const rewritten = readdirSync(plans).map((name) => readFileSync(join(plans, name), 'utf8'));
+    expect(rewritten.some((text) => text.includes('hostname\\":\\"pwned'))).toBe(true);
+    expect(rewritten.every((text) => JSON.parse(JSON.parse(text).body) !== null)).toBe(true);
+    // The rewritten entry fails its MAC: the next run loads and validates the policy again.
+    expect((await run({ command: hostname, workdir: home }, env)).stdout).toBe('nemoclaw\n');
+  });
+
+  it('misses when the file system the plan was built on changes', async () => {
+    const dir = mkdtempSync('/var/tmp/nemoclaw-run-fs-');
+    const first = await run({ command: ['true'], workdir: dir, verbose: true });
+    expect(first.stderr).toMatch(/ 0 pinned read-only/);
+    writeFileSync(join(dir, '.gitconfig'), '[core]\n');
+    const second = await run({ command: ['true'], workdir: dir, verbose: true });
+    expect(second.stderr).toMatch(/ 1 pinned read-only/);
+  });
+
+  it('applies an edited policy on the next run, and reports a broken edit exactly as without a cache', async () => {
+    const policy = join(workdir, 'edited.yaml');
+    const write = (mark: string) =>
+      writeFileSync(policy, `version: 1\nextends: default\nprocess:\n  env:\n    set: { MARK: ${mark} }\n`);
+    const mark = ['sh', '-c', 'echo "$MARK"'];
+    write('first');
+    expect((await run({ command: mark, policy })).stdout).toBe('first\n');
+    expect((await run({ command: mark, policy })).stdout).toBe('first\n');
+    write('second');
+    expect((await run({ command: mark, policy })).stdout).toBe('second\n');
+    writeFileSync(policy, 'version: 1\nextends: default\nprocess:\n  env:\n    set: [oops]\n');
+    const error = await failure({ command: mark, policy });
+    expect(error.exitCode).toBe(78);
+    expect(error.message).toMatch(new RegExp(`^policy: ${policy}:5:\\d+: process\\.env\\.set`));
   });
 });
 
