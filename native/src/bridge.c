@@ -3,7 +3,14 @@
  * naming the process inside that connected:
  *   NEMOCLAW-PEER pid=<pid> exe=<path or -> uid=<uid>\n
  * The exe path is percent-encoded (bytes outside 0x21-0x7e and '%'), so a file name chosen by the
- * sandboxed code cannot forge fields or lines. pid is the pid inside the sandbox's PID namespace. */
+ * sandboxed code cannot forge fields or lines. pid is the pid inside the sandbox's PID namespace.
+ *
+ * Relaying: each direction moves bytes with splice(2) through a pipe (socket -> pipe -> socket), so
+ * the payload is never copied through user space: the pipe takes references to the socket buffer's
+ * pages and the other socket sends those pages. A connection whose pipes cannot be created (the
+ * descriptor budget below, or pipe2 failing) and a direction whose socket refuses splice (EINVAL)
+ * relay by read/write through a 64 KB buffer instead. Either way at most one buffer or pipe of
+ * bytes is in flight per direction, so a slow reader back-pressures the writer. */
 #define _GNU_SOURCE
 #include "sandbox.h"
 
@@ -16,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -24,10 +32,11 @@
 #define BUFFER_SIZE 65536
 
 struct direction {
-	char data[BUFFER_SIZE];
-	size_t start, end; /* pending bytes: data[start..end) */
+	int pipe[2];       /* splice pipe (read end, write end), or -1 -1: copy through data */
+	size_t start, end; /* pending bytes: data[start..end), or end - start bytes in the pipe */
 	bool eof;          /* the reading side ended */
 	bool shut;         /* the writing side was shut down */
+	char data[BUFFER_SIZE];
 };
 
 struct connection {
@@ -36,6 +45,38 @@ struct connection {
 };
 
 static struct connection *connections[MAX_CONNECTIONS];
+static size_t open_pipes; /* pipes (two descriptors each) held by connections */
+
+/* Pipes may use the descriptors left once every connection has its two sockets (and a margin). */
+static bool pipe_budget_allows(void)
+{
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_NOFILE, &limit) < 0)
+		return false;
+	rlim_t reserved = 2 * MAX_CONNECTIONS + 64;
+	return limit.rlim_cur != RLIM_INFINITY ? limit.rlim_cur > reserved && 2 * (open_pipes + 1) <= limit.rlim_cur - reserved
+						: true;
+}
+
+static void open_pipe(struct direction *direction)
+{
+	direction->pipe[0] = direction->pipe[1] = -1;
+	if (!pipe_budget_allows() || pipe2(direction->pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		direction->pipe[0] = direction->pipe[1] = -1;
+		return;
+	}
+	open_pipes++;
+}
+
+static void close_pipe(struct direction *direction)
+{
+	if (direction->pipe[0] < 0)
+		return;
+	close(direction->pipe[0]);
+	close(direction->pipe[1]);
+	direction->pipe[0] = direction->pipe[1] = -1;
+	open_pipes--;
+}
 
 int bridge_listen(const struct plan *plan)
 {
@@ -243,6 +284,8 @@ void bridge_accept(struct launch *launch, int listener)
 		}
 		connection->inside = inside;
 		connection->outside = outside;
+		open_pipe(&connection->to_outside);
+		open_pipe(&connection->to_inside);
 		connections[slot] = connection;
 	}
 }
@@ -272,11 +315,32 @@ size_t bridge_poll_fill(struct pollfd *fds, size_t capacity)
 	return count;
 }
 
+/* Reads into the direction's pipe (splice) or buffer. */
+static ssize_t take(int from, struct direction *direction)
+{
+	if (direction->pipe[1] >= 0) {
+		ssize_t got = splice(from, NULL, direction->pipe[1], NULL, BUFFER_SIZE, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (got >= 0 || errno != EINVAL)
+			return got;
+		close_pipe(direction); /* this socket cannot splice: copy from now on (nothing was moved) */
+	}
+	return read(from, direction->data, sizeof direction->data);
+}
+
+/* Writes pending bytes from the direction's pipe (splice) or buffer. */
+static ssize_t give(int to, struct direction *direction)
+{
+	if (direction->pipe[0] >= 0)
+		return splice(direction->pipe[0], NULL, to, NULL, direction->end - direction->start,
+			      SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	return write(to, direction->data + direction->start, direction->end - direction->start);
+}
+
 /* Moves bytes one way; returns false when the connection must be closed. */
 static bool flow(int from, int to, struct direction *direction, short from_events, short to_events)
 {
 	if ((from_events & (POLLIN | POLLHUP | POLLERR)) && !direction->eof && direction->end == 0) {
-		ssize_t got = read(from, direction->data, sizeof direction->data);
+		ssize_t got = take(from, direction);
 		if (got > 0) {
 			direction->start = 0;
 			direction->end = (size_t)got;
@@ -287,7 +351,7 @@ static bool flow(int from, int to, struct direction *direction, short from_event
 		}
 	}
 	if (direction->end > direction->start && (to_events & POLLOUT || direction->start == 0)) {
-		ssize_t written = write(to, direction->data + direction->start, direction->end - direction->start);
+		ssize_t written = give(to, direction);
 		if (written > 0) {
 			direction->start += (size_t)written;
 			if (direction->start == direction->end)
@@ -317,6 +381,8 @@ void bridge_poll_handle(const struct pollfd *fds, size_t count)
 		if (!keep || (connection->to_outside.shut && connection->to_inside.shut)) {
 			close(connection->inside);
 			close(connection->outside);
+			close_pipe(&connection->to_outside);
+			close_pipe(&connection->to_inside);
 			free(connection);
 			connections[slot] = NULL;
 		}
