@@ -6,7 +6,7 @@
 // removal, audit record). All timed from OpenClaw's call to process exit (+ finalizeExec), 50 execs
 // of `true` each, interleaved, after 5 warm-up execs: without a sandbox, the launcher alone with the
 // backend's plan, the backend as shipped (plans reused) and the backend building every plan afresh
-// (`reusePlans: false`, the wiring before plan reuse). A second, shorter series runs `date +%s%N`
+// (`reusePlans: false`). A second, shorter series runs `date +%s%N`
 // to split the sandboxed exec into start-up (OpenClaw's call -> the command runs) and teardown.
 // Replaces its section in BENCHMARKS.md. Usage: npx turbo run build --filter=@nemoclaw/sandbox && npm run bench:openclaw
 import { spawn } from 'node:child_process';
@@ -182,6 +182,7 @@ rmSync(root, { recursive: true, force: true });
 const format = (value) => value.toFixed(2);
 const totals = (name) => series[name].map((sample) => sample.total);
 const medianOf = (samples, key) => median(samples.map((sample) => sample[key]));
+const wiring = (name) => median(series[name].map((sample) => sample.build + sample.finalize));
 const added = median(totals('nemoclaw')) - median(totals('plain'));
 const addedFresh = median(totals('fresh')) - median(totals('plain'));
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -189,7 +190,7 @@ const rows = [
   ['OpenClaw exec without a sandbox (`/bin/sh -c true` on the host)', totals('plain')],
   ['nemoclaw-sandbox-exec alone with the same plan (`--plan-file`)', totals('launcher')],
   ['OpenClaw exec in the `nemoclaw` backend (buildExecSpec + launcher + finalizeExec)', totals('nemoclaw')],
-  ['the same, every plan built afresh (`reusePlans: false`, the wiring before plan reuse)', totals('fresh')],
+  ['the same, every plan built afresh (`reusePlans: false`)', totals('fresh')],
 ];
 const section = [
   '## OpenClaw exec backend (`npm run bench:openclaw` → bench/openclaw-exec.mjs)',
@@ -210,9 +211,9 @@ const section = [
   '',
   `Added per exec: **${format(added)} ms median** (target < 25 ms: ${added < 25 ? 'met' : 'missed'}); ratio sandboxed / unsandboxed ${format(median(totals('nemoclaw')) / median(totals('plain')))}×` +
     ` (every plan built afresh: ${format(addedFresh)} ms added, ${format(median(totals('fresh')) / median(totals('plain')))}×).`,
-  `Of that, the launcher's own sandbox setup and teardown (namespaces, mounts, Landlock, seccomp) is ${format(median(totals('launcher')) - median(totals('plain')))} ms and the backend's wiring ${format(median(totals('nemoclaw')) - median(totals('launcher')))} ms.`,
-  `In process, \`buildExecSpec\` (plan reused after re-checking the paths it was built from, 0600 plan file) takes ${format(medianOf(series.nemoclaw, 'build'))} ms median (afresh: ${format(medianOf(series.fresh, 'build'))} ms)` +
-    ` and \`finalizeExec\` (plan file removal, one hash-chained audit record) ${format(medianOf(series.nemoclaw, 'finalize'))} ms (afresh: ${format(medianOf(series.fresh, 'finalize'))} ms).`,
+  `Of that, the backend's own work in process (buildExecSpec: plan reused after re-checking every path it was built from, 0600 plan file; finalizeExec: plan file removal; the hash-chained audit record is appended at the end of the event-loop turn) is ${format(wiring('nemoclaw'))} ms median` +
+    ` (buildExecSpec ${format(medianOf(series.nemoclaw, 'build'))} + finalizeExec ${format(medianOf(series.nemoclaw, 'finalize'))}; every plan built afresh: ${format(wiring('fresh'))} ms, buildExecSpec ${format(medianOf(series.fresh, 'build'))}).`,
+  `The rest, ${format(added - wiring('nemoclaw'))} ms, is the launcher's sandbox setup and teardown (namespaces, mounts, Landlock, seccomp, the bridge); the launcher alone with the same plan measures ${format(median(totals('launcher')) - median(totals('plain')))} ms above the unsandboxed exec.`,
   `Timeline of a sandboxed exec (${startupIterations} runs of \`${stamp}\`, medians): buildExecSpec ${format(medianOf(startup.nemoclaw, 'build'))} ms → spawn until the command runs (launcher start-up and sandbox setup) ${format(medianOf(startup.nemoclaw, 'launch'))} ms` +
     ` → command printed until the launcher's exit is seen (command exit, teardown) ${format(medianOf(startup.nemoclaw, 'teardown'))} ms → finalizeExec ${format(medianOf(startup.nemoclaw, 'finalize'))} ms;` +
     ` without a sandbox: spawn until the command runs ${format(medianOf(startup.plain, 'start'))} ms, then ${format(medianOf(startup.plain, 'end'))} ms to the exit.`,

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { verifyAuditLog } from '@nemoclaw/audit';
 import { shippedPoliciesDir } from '@nemoclaw/policy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxBackendExecSpec, SandboxBackendHandle, SandboxFsBridge } from './openclaw-types.js';
@@ -262,6 +263,53 @@ describe('plans reused across execs', () => {
     } finally {
       await reapplied.close();
     }
+  });
+});
+
+describe('exit records', () => {
+  it('every exit is audited in order with the hash chain intact, also when the runtime closes right after', async () => {
+    const parsed = parsePluginConfig({ launcherPath, auditDir: join(root, 'audit-exits') });
+    if (!parsed.ok) throw new Error(parsed.error);
+    const closing = new PluginRuntime({
+      config: parsed.value,
+      home,
+      stateDir: join(root, 'state-exits'),
+      env: { PATH: '/usr/bin:/bin', HOME: home, LANG: 'C' },
+    });
+    const inner = await createNemoclawSandbox(closing, { workspaceDir: workspace, scopeKey: 'exits' });
+    const commands = ['true # exit-order-1', 'exit 3 # exit-order-2', 'echo x # exit-order-3'];
+    for (const command of commands) {
+      const spec = await inner.buildExecSpec({ command, env: { PATH: '/usr/bin:/bin' }, usePty: false });
+      const result = await runSpec(spec);
+      await inner.finalizeExec?.({
+        status: 'completed',
+        exitCode: result.code,
+        timedOut: false,
+        token: spec.finalizeToken,
+      });
+    }
+    // The gateway stops in the same turn as the last exec's finalizeExec.
+    await closing.close();
+    await new Promise((resolvePromise) => setImmediate(resolvePromise));
+    const logPath = join(root, 'audit-exits', 'audit.jsonl');
+    await expect.poll(async () => (await readFile(logPath, 'utf8')).includes('exit-order-3')).toBe(true);
+    const exits = (await readFile(logPath, 'utf8'))
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            event: { class_uid: number; exit_code?: number; process: { cmd_line?: string } };
+          },
+      )
+      .filter((record) => record.event.class_uid === 1007);
+    expect(exits.map((record) => record.event.process.cmd_line?.match(/exit-order-\d/)?.[0])).toEqual([
+      'exit-order-1',
+      'exit-order-2',
+      'exit-order-3',
+    ]);
+    expect(exits.map((record) => record.event.exit_code)).toEqual([0, 3, 0]);
+    expect((await verifyAuditLog(logPath)).ok).toBe(true);
   });
 });
 

@@ -45,6 +45,41 @@ function isExecToken(value: unknown): value is ExecToken {
   );
 }
 
+/** One exec's exit, waiting to be audited. */
+interface ExitRecord {
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  readonly exitCode: number | null;
+}
+
+/** Exit records of the current event-loop turn, per runtime. */
+const pendingExits = new WeakMap<PluginRuntime, ExitRecord[]>();
+
+/**
+ * Audits an exec's exit at the end of the current event-loop turn (`setImmediate`) instead of on
+ * OpenClaw's path to the result: the record costs a canonical JSON, a SHA-256 and a `write(2)`,
+ * 0.1-1 ms right after a process exits. The records of one turn are appended in call order, so the
+ * hash chain is the same as with awaited appends. Not lost: the pending immediate keeps the event
+ * loop alive (a natural exit waits for it) and runs within one turn of `finalizeExec`; a record that
+ * comes after `PluginRuntime.close()` is still appended (the log is reopened and its chain resumed;
+ * tested). Only a synchronous `process.exit()` in the very turn of `finalizeExec` would drop it.
+ */
+function recordExitSoon(runtime: PluginRuntime, record: ExitRecord): void {
+  let batch = pendingExits.get(runtime);
+  if (batch === undefined) {
+    const records: ExitRecord[] = [];
+    batch = records;
+    pendingExits.set(runtime, records);
+    setImmediate(() => {
+      pendingExits.delete(runtime);
+      for (const pending of records) {
+        void runtime.recordExit(pending.argv, pending.cwd, pending.exitCode).catch(() => undefined);
+      }
+    });
+  }
+  batch.push(record);
+}
+
 /** The launcher's own environment (it replaces it with the plan's for the command). */
 const launcherEnvironment: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', LANG: 'C' };
 
@@ -123,7 +158,7 @@ export async function createNemoclawSandbox(
     async finalizeExec({ exitCode, token }) {
       if (!isExecToken(token)) return;
       removePlanFile(token.planPath);
-      await runtime.recordExit(['/bin/sh', '-c', token.command], token.cwd, exitCode);
+      recordExitSoon(runtime, { argv: ['/bin/sh', '-c', token.command], cwd: token.cwd, exitCode });
     },
 
     async runShellCommand(command: SandboxBackendCommandParams): Promise<SandboxBackendCommandResult> {
