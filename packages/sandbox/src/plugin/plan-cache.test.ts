@@ -58,9 +58,14 @@ describe('PlanCache', () => {
     expect(cache.stats).toEqual({ hits: 1, builds: 1 });
     expect(first.command.argv).toEqual(['/bin/sh', '-c', 'ls']);
     expect(second).toEqual(fresh(['/bin/sh', '-c', 'pwd']));
-    // A reused plan is a copy: changing one command never changes the next.
+    // A reused plan's command is its own; the parts shared by every command cannot be changed.
     second.command.argv.push('changed');
     expect(cache.plan(policy, base(), { argv: ['true'] }).command.argv).toEqual(['true']);
+    expect(() => {
+      second.env.LD_PRELOAD = '/evil.so';
+    }).toThrow(TypeError);
+    expect(() => second.filesystem.deny.pop()).toThrow(TypeError);
+    expect(cache.plan(policy, base(), { argv: ['true'] })).toEqual(fresh(['true']));
   });
 
   it('re-checks every path the plan was built from before reusing it', () => {

@@ -100,6 +100,7 @@ export class PlanCache {
       this.#unchanged(cached)
     ) {
       this.#hits += 1;
+      // Shares the cached (frozen) parts; only the command is new.
       return { ...cached.plan, command: { argv: [...command.argv], cwd } };
     }
     const inspected = new Map<string, PathKind>();
@@ -118,7 +119,8 @@ export class PlanCache {
       inspectPath: inspect,
     });
     this.#builds += 1;
-    const finished = finish(plan);
+    // Frozen: every command's plan shares these objects, so none may change one for the others.
+    const finished = deepFreeze(finish(plan));
     if (plans === undefined) {
       plans = new Map();
       this.#plans.set(policy, plans);
@@ -138,6 +140,15 @@ export class PlanCache {
     }
     return true;
   }
+}
+
+/** Freezes `value` and everything reachable from it. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 /** The variables of `env` a plan may depend on: the policy's `process.env.allow` and `NEMOCLAW_HOME`. */
