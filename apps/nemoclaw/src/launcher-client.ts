@@ -3,7 +3,6 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { LaunchPlan, SandboxExit, SandboxPolicy } from '@nemoclaw/native';
 
 // `nemoclaw run` starts the launcher itself when it already holds a validated plan (a plan-cache
@@ -57,16 +56,17 @@ export function findLauncher(
   };
 }
 
-/** The file a package specifier resolves to from here (through the ESM resolver when there is one: no CommonJS loader to start). */
+const resolved = new Map<string, string>();
+
+/** The file a package specifier resolves to from here (once per process). */
 export function resolvePackageFile(specifier: string): string {
-  if (typeof import.meta.resolve === 'function') {
-    try {
-      return fileURLToPath(import.meta.resolve(specifier));
-    } catch {
-      // Fall back to the CommonJS resolver below.
-    }
+  let path = resolved.get(specifier);
+  if (path === undefined) {
+    // The CommonJS resolver: `import.meta.resolve` costs ten times as much on Node 20.
+    path = createRequire(import.meta.url).resolve(specifier);
+    resolved.set(specifier, path);
   }
-  return createRequire(import.meta.url).resolve(specifier);
+  return path;
 }
 
 /**
