@@ -1,4 +1,5 @@
 import { type EntityType, entityTypes, type Finding } from './finding.js';
+import { releaseSharedBytes } from './linear-regex.js';
 import { createAddressRecognizer } from './ner/address.js';
 import { createNamesRecognizer } from './ner/names.js';
 import type { Recognizer, ScanInput } from './recognizer.js';
@@ -72,10 +73,15 @@ export function createDetector(options: DetectorOptions = {}): Detector {
       if (text.length === 0) return [];
       const input: ScanInput = { text, lowerText: lowerCaseSameLength(text) };
       const candidates: Finding[] = [];
-      for (const recognizer of recognizers) {
-        for (const finding of recognizer.scan(input)) {
-          if (finding.score >= minScore && wanted.has(finding.type)) candidates.push(finding);
+      try {
+        for (const recognizer of recognizers) {
+          for (const finding of recognizer.scan(input)) {
+            if (finding.score >= minScore && wanted.has(finding.type)) candidates.push(finding);
+          }
         }
+      } finally {
+        // The recognizers shared one UTF-8 copy of the text; it must not outlive the scan.
+        releaseSharedBytes();
       }
       return resolveOverlaps(candidates);
     },

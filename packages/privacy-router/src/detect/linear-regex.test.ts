@@ -106,6 +106,25 @@ describe('searching the shared UTF-8 bytes (matchAllIn, forEachMatch)', () => {
     }
   });
 
+  it('treats a region that starts or ends inside a surrogate pair like the string slice would', () => {
+    // Regions are made with margins around digits, so one may start on the second half of an
+    // emoji: the search must neither fail nor report offsets inside the pair.
+    const regex = compileLinear(String.raw`\d+`);
+    const text = '😀😀1234567😀😀';
+    for (let from = 0; from <= text.length; from += 1)
+      for (let to = from; to <= text.length; to += 1) {
+        const found = matchAllIn(regex, text, [{ start: from, end: to }]).map((match) => [
+          match.start,
+          match.end,
+        ]);
+        const expected = [...matchAll(regex, text.slice(from, to))].map((match) => [
+          match.start + from,
+          match.end + from,
+        ]);
+        expect(found, `${from}..${to}`).toEqual(expected);
+      }
+  });
+
   it('resumes where the visitor says, and stops when it returns false', () => {
     const regex = compileLinear('[a-zé]+');
     const text = 'éab cd éf gh';

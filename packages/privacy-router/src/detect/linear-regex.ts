@@ -64,16 +64,18 @@ export function* matchAll(regex: LinearRegex, text: string, resumeGroup?: number
  * on UTF-8, and handing it a JavaScript string makes each pattern encode its own copy (per
  * window, per line), which cost about a quarter of the time of a small search plus a native
  * buffer for the garbage collector each time. With the bytes made once, every search runs on a
- * view of them; for a text with non-ASCII characters two offset tables translate between UTF-16
+ * view of them; for a text with non-ASCII characters an offset table translates between UTF-16
  * indices and UTF-8 byte offsets.
  */
 interface Utf8View {
   text: string;
   bytes: Buffer<ArrayBuffer>;
-  /** Byte offset of each UTF-16 index (index `text.length` included); undefined for ASCII text. */
+  /**
+   * Byte offset of each UTF-16 index (index `text.length` included), ascending; undefined for
+   * ASCII text. Byte offsets of matches map back by binary search (a match is a handful of
+   * lookups; a table the size of the bytes would cost 4 bytes per byte).
+   */
   byteOf: Int32Array | undefined;
-  /** UTF-16 index of each byte offset at a character start (and of the end); undefined for ASCII. */
-  charOf: Int32Array | undefined;
 }
 
 // One entry: `scan` is synchronous and all recognizers of a scan see the same text.
@@ -83,21 +85,19 @@ function utf8View(text: string): Utf8View {
   if (lastView !== undefined && lastView.text === text) return lastView;
   const bytes = Buffer.from(text, 'utf8');
   let byteOf: Int32Array | undefined;
-  let charOf: Int32Array | undefined;
   if (bytes.length !== text.length) {
     // Same encoding rules as Buffer.from: surrogate pairs take 4 bytes, lone surrogates 3 (U+FFFD).
     byteOf = new Int32Array(text.length + 1);
-    charOf = new Int32Array(bytes.length + 1);
     let byte = 0;
     for (let index = 0; index < text.length; index += 1) {
       const code = text.charCodeAt(index);
       byteOf[index] = byte;
-      charOf[byte] = index;
       if (code < 0x80) byte += 1;
       else if (code < 0x800) byte += 2;
       else if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length) {
         const next = text.charCodeAt(index + 1);
         if (next >= 0xdc00 && next <= 0xdfff) {
+          // The low surrogate's index maps past the pair: a region never starts inside it.
           byteOf[index + 1] = byte + 4;
           byte += 4;
           index += 1;
@@ -105,9 +105,8 @@ function utf8View(text: string): Utf8View {
       } else byte += 3;
     }
     byteOf[text.length] = byte;
-    charOf[byte] = text.length;
   }
-  lastView = { text, bytes, byteOf, charOf };
+  lastView = { text, bytes, byteOf };
   return lastView;
 }
 
@@ -177,7 +176,23 @@ class ByteMatch implements RegexMatch {
 }
 
 function charIndex(view: Utf8View, byte: number): number {
-  return view.charOf === undefined ? byte : (view.charOf[byte] ?? 0);
+  const byteOf = view.byteOf;
+  if (byteOf === undefined) return byte;
+  // The last UTF-16 index at or before `byte` (matches start and end on character boundaries; a
+  // low surrogate shares the offset of the character after its pair, which this skips).
+  let low = 0;
+  let high = byteOf.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((byteOf[middle] ?? 0) <= byte) low = middle + 1;
+    else high = middle;
+  }
+  return low - 1;
+}
+
+/** Drops the shared UTF-8 copy of the last text (called at the end of a scan: no text outlives it). */
+export function releaseSharedBytes(): void {
+  lastView = undefined;
 }
 
 function byteIndex(view: Utf8View, index: number): number {
@@ -237,7 +252,7 @@ export function forEachMatch(
     }
     if (resume > length) return;
     // Resuming inside a multi-byte character: move to the next character start.
-    if (view.charOf !== undefined)
+    if (view.byteOf !== undefined)
       while (resume < length && ((view.bytes[byteFrom + resume] ?? 0) & 0xc0) === 0x80) resume += 1;
     regex.lastIndex = resume;
   }
