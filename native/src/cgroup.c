@@ -5,12 +5,15 @@
  * namespace exists; the command's process enters it first thing (before it can fork), so it holds
  * the command and everything it starts. The launcher removes it once PID 1 has reported that every
  * process of the sandbox is dead and reaped (or has exited). cgroup v2 (/sys/fs/cgroup with the
- * pids controller) and the v1 pids hierarchy (/sys/fs/cgroup/pids) are supported. */
+ * pids controller) and the v1 pids hierarchy (/sys/fs/cgroup/pids) are supported. Empty cgroups left
+ * by a launcher killed with SIGKILL are removed by the next launcher of the same caller. */
 #define _GNU_SOURCE
 #include "cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +73,31 @@ static const char *own_pids_cgroup(char *path, size_t size)
 	return reason;
 }
 
+/* Removes the empty cgroups of launchers that died without cleaning up (SIGKILL): nemoclaw-<pid>
+ * whose pid no longer exists. A cgroup that still holds processes refuses rmdir (EBUSY) and stays. */
+static void remove_stale_cgroups(void)
+{
+	int fd = openat(parent_directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *directory = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!directory) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	struct dirent *entry;
+	while ((entry = readdir(directory)) != NULL) {
+		char *end;
+		if (strncmp(entry->d_name, "nemoclaw-", 9) != 0)
+			continue;
+		long pid = strtol(entry->d_name + 9, &end, 10);
+		if (*end != '\0' || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			unlinkat(parent_directory, entry->d_name, AT_REMOVEDIR);
+	}
+	closedir(directory);
+}
+
 int pids_cgroup_create(long long limit, char *reason, size_t reason_size)
 {
 	char path[4200];
@@ -99,8 +127,11 @@ int pids_cgroup_create(long long limit, char *reason, size_t reason_size)
 			}
 		}
 	}
+	remove_stale_cgroups();
 	snprintf(name, sizeof name, "nemoclaw-%ld", (long)getpid());
-	if (mkdirat(parent_directory, name, 0755) < 0) {
+	/* A leftover of a killed launcher that had our pid: empty, so it can go. */
+	if (mkdirat(parent_directory, name, 0755) < 0 && (errno != EEXIST || unlinkat(parent_directory, name, AT_REMOVEDIR) < 0 ||
+							  mkdirat(parent_directory, name, 0755) < 0)) {
 		snprintf(reason, reason_size, "creating %s/%s: %s", path, name, strerror(errno));
 		name[0] = '\0';
 		goto failed;

@@ -1,5 +1,14 @@
-import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSandboxed } from '@nemoclaw/native';
@@ -129,7 +138,7 @@ describe('resource limits', () => {
 
   it('process.limits.nproc stops a fork bomb, also when the caller is root (pids cgroup)', async () => {
     // Fixed (finding 3): RLIMIT_NPROC does not apply to the host's root user (INIT_USER); for a
-    // root caller the launcher runs the sandbox in a pids cgroup with pids.max = nproc + 1.
+    // root caller the launcher runs the sandbox in a pids cgroup with pids.max = nproc (PID 1 is not in it).
     // A small limit (16) makes the test cheap; the shipped 512 behaves the same.
     const base = defaultPolicy();
     const policy = { ...base, process: { ...base.process, limits: { ...base.process.limits, nproc: 16 } } };
@@ -163,6 +172,26 @@ describe('resource limits', () => {
       expect(readdirSync(root).filter((entry) => entry === name)).toEqual([]);
     }
   });
+});
+
+describe('pids cgroup leftovers', () => {
+  it.runIf(runningAsRoot)(
+    'empty cgroups of a SIGKILLed launcher are removed by the next root launch',
+    async () => {
+      // The caller's own pids cgroup (v1 pids hierarchy, or the unified v2 one) is the parent.
+      const lines = readFileSync('/proc/self/cgroup', 'utf8').split('\n');
+      const v1 = lines.find((line) => /^\d+:pids:/.test(line))?.split(':')[2];
+      const v2 = lines.find((line) => line.startsWith('0::'))?.slice(3);
+      const parent = v1 !== undefined ? join('/sys/fs/cgroup/pids', v1) : join('/sys/fs/cgroup', v2 ?? '/');
+      const dead = spawnSync('true').pid; // exited: its pid names no process now
+      const stale = join(parent, `nemoclaw-${dead}`);
+      mkdirSync(stale);
+      const base = defaultPolicy();
+      const policy = { ...base, process: { ...base.process, limits: { ...base.process.limits, nproc: 16 } } };
+      expect((await inSandbox(['true'], { world, policy })).code).toBe(0);
+      expect(existsSync(stale)).toBe(false);
+    },
+  );
 });
 
 describe('the sandbox dies with its launcher', () => {
