@@ -1,8 +1,9 @@
 // Runs one HTTP proxy in its own process for bench/proxy.mjs and answers RSS queries over IPC.
 // argv: <kind: nemoclaw | sandbox-runtime> <comma-separated upstream ports> [sandbox-runtime dir]
+//       [Unix socket path: nemoclaw listens there (bridge preamble required) instead of on loopback TCP]
 import { pathToFileURL } from 'node:url';
 
-const [kind, portsText, runtimeDirectory] = process.argv.slice(2);
+const [kind, portsText, runtimeDirectory, unixSocket] = process.argv.slice(2);
 const ports = (portsText ?? '').split(',').map(Number);
 
 async function start() {
@@ -12,10 +13,10 @@ async function start() {
       policies: {
         bench: { name: 'bench', endpoints: [{ host: '127.0.0.1', ports, allowed_ips: ['127.0.0.1'] }] },
       },
-      listen: { port: 0, host: '127.0.0.1' },
+      listen: unixSocket ? { unixSocket } : { port: 0, host: '127.0.0.1' },
       limits: { maxTunnels: 4096 },
     });
-    return proxy.address.port;
+    return 'port' in proxy.address ? proxy.address.port : proxy.address.unixSocket;
   }
   const modulePath = `${runtimeDirectory}/node_modules/@anthropic-ai/sandbox-runtime/dist/sandbox/http-proxy.js`;
   const { createHttpProxyServer } = await import(pathToFileURL(modulePath).href);
@@ -41,6 +42,10 @@ process.on('message', (message) => {
       arrayBuffers: usage.arrayBuffers,
       rss: usage.rss,
     });
+  }
+  if (message === 'cpu') {
+    const usage = process.cpuUsage();
+    process.send?.({ cpuMicroseconds: usage.user + usage.system });
   }
   if (message === 'rss') {
     globalThis.gc?.();

@@ -1,5 +1,7 @@
-// Loopback upstreams for bench/proxy.mjs, in their own process: an echo server and a source that
-// streams the number of bytes the client asks for ("<bytes>\n") and then closes.
+// Loopback upstreams for bench/proxy.mjs, in their own process: an echo server, a source that
+// streams the number of bytes the client asks for ("<bytes>\n") and then closes, and an HTTP server
+// that answers GET /bytes/<n> with n bytes (for curl, on the host and inside a sandbox).
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 
 const echo = createServer((socket) => {
@@ -31,7 +33,32 @@ const source = createServer((socket) => {
     pump();
   });
 });
+const http = createHttpServer((request, response) => {
+  const match = /^\/bytes\/(\d+)$/.exec(request.url ?? '');
+  if (match === null) {
+    response.writeHead(404).end();
+    return;
+  }
+  let remaining = Number(match[1]);
+  response.writeHead(200, { 'content-length': remaining, 'content-type': 'application/octet-stream' });
+  const pump = () => {
+    while (remaining > 0) {
+      const piece = remaining >= chunk.length ? chunk : chunk.subarray(0, remaining);
+      remaining -= piece.length;
+      if (!response.write(piece)) {
+        response.once('drain', pump);
+        return;
+      }
+    }
+    response.end();
+  };
+  pump();
+});
 await Promise.all(
-  [echo, source].map((server) => new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))),
+  [echo, source, http].map((server) => new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))),
 );
-process.send?.({ echoPort: echo.address().port, sourcePort: source.address().port });
+process.send?.({
+  echoPort: echo.address().port,
+  sourcePort: source.address().port,
+  httpPort: http.address().port,
+});

@@ -48,12 +48,13 @@ async function listen(onConnection: (socket: Socket) => void): Promise<number> {
   return address.port;
 }
 
-async function startProxy(port: number): Promise<EgressProxy> {
+async function startProxy(port: number, idleTimeoutMs?: number): Promise<EgressProxy> {
   proxy = await createEgressProxy({
     policies: {
       test: { name: 'test', endpoints: [{ host: '127.0.0.1', port, allowed_ips: ['127.0.0.1'] }] },
     },
     listen: { port: 0 },
+    ...(idleTimeoutMs === undefined ? {} : { limits: { idleTimeoutMs } }),
   });
   return proxy;
 }
@@ -151,5 +152,26 @@ describe('tunnel relay: who speaks first, half-close', () => {
     const reply = await openTunnel(started, `127.0.0.1:${port}`);
     const received = Buffer.concat([reply.rest, await readUntilClose(reply.socket)]);
     expect(sha256(received)).toBe(sha256(banner));
+  });
+
+  it('keeps a download that trickles (upstream bytes only) open past idleTimeoutMs, then closes it when idle', async () => {
+    const port = await listen((socket) => {
+      let sent = 0;
+      const timer = setInterval(() => {
+        sent += 1;
+        socket.write(String(sent % 10));
+        if (sent === 12) {
+          clearInterval(timer); // then stay silent: the proxy's idle timeout must close the tunnel
+        }
+      }, 50);
+      socket.once('close', () => clearInterval(timer));
+    });
+    const started = await startProxy(port, 300);
+    const reply = await openTunnel(started, `127.0.0.1:${port}`);
+    const start = performance.now();
+    const received = Buffer.concat([reply.rest, await readUntilClose(reply.socket)]).toString();
+    expect(received).toBe('123456789012'); // 600 ms of upstream bytes: twice the idle limit, not cut
+    expect(performance.now() - start).toBeGreaterThanOrEqual(600 + 300 - 50);
+    await vi.waitFor(() => expect(started.activeTunnels).toBe(0));
   });
 });

@@ -100,6 +100,9 @@ function examine(data: Buffer, host: string, port: number, maxHeaderBytes: numbe
 
 /**
  * Relays an established CONNECT tunnel in both directions with back-pressure and half-close.
+ * Upstream to client goes through the tunnel's {@link UpstreamReader} (one reused read buffer, no
+ * allocation per read: the download direction carries most bytes); client to upstream is a stream
+ * `pipe` (Node gives no `onread` for accepted sockets).
  * When `checkHost` is on, the first client bytes are held back until they show a TLS ClientHello
  * (its SNI must name the CONNECT host; no SNI passes) or a plain-HTTP request head (its Host
  * header must name the CONNECT host and port); anything else passes unexamined. A refused tunnel
