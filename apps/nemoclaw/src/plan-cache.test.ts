@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import {
   chmodSync,
@@ -6,6 +7,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -216,6 +218,22 @@ describe('plan cache', () => {
     chownSync(options.keyFile, 0, 0);
     chownSync(options.directory, 65_534, 65_534);
     expect(openPlanCache(options)).toBeNull();
+  });
+
+  it('refuses a FIFO put in place of an entry or a policy file instead of waiting on it', () => {
+    const cache = openPlanCache(options);
+    cache?.store(lookup(), entry());
+    const file = join(options.directory, entryFiles()[0] ?? '');
+    const genuine = readFileSync(file);
+    rmSync(file);
+    execFileSync('mkfifo', ['-m', '600', file]);
+    expect(cache?.lookup(lookup(), onDisk)).toBeNull();
+    rmSync(file);
+    writeFileSync(file, genuine, { mode: 0o600 });
+    expect(cache?.lookup(lookup(), onDisk)).not.toBeNull();
+    rmSync(parentFile);
+    execFileSync('mkfifo', [parentFile]);
+    expect(cache?.lookup(lookup(), onDisk)).toBeNull();
   });
 
   it('ignores a symlinked entry and a key of the wrong length', () => {

@@ -8,15 +8,13 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
-  readFileSync,
   readSync,
   realpathSync,
   renameSync,
-  statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { LaunchPlan, PathKind, SkippedPath } from '@nemoclaw/native';
 import type { Policy } from '@nemoclaw/policy';
 
@@ -93,6 +91,8 @@ export const maximumPlanCacheEntries = 64;
 const formatVersion = 1;
 const keyBytes = 32;
 const maximumEntryBytes = 4 << 20;
+/** Larger than any policy file the loader accepts (1 MiB): such a file can only be a miss. */
+const maximumPolicyFileBytes = (1 << 20) + 1;
 
 /** Where the cache lives for this environment: `$XDG_CACHE_HOME/nemoclaw/plans`, else `<home>/.cache/nemoclaw/plans`. */
 export function planCacheDirectory(env: Readonly<Record<string, string | undefined>>, home: string): string {
@@ -150,9 +150,9 @@ export function openPlanCache(options: PlanCacheOptions): PlanCache | null {
     join(directory, `${sha256(lookupText(lookup, options.buildId, uid))}.json`);
   return {
     lookup(lookup, inspect) {
-      const text = readPrivateFile(entryFile(lookup), uid, maximumEntryBytes);
+      const text = readRegularFile(entryFile(lookup), maximumEntryBytes, uid);
       if (text === null) return null;
-      const body = authenticatedBody(text, key);
+      const body = authenticatedBody(text.toString('utf8'), key);
       if (body === null) return null;
       return checkedHit(body, lookupText(lookup, options.buildId, uid), inspect);
     },
@@ -238,11 +238,11 @@ function checkedHit(body: string, lookup: string, inspect: (path: string) => Pat
 function policyFileUnchanged(file: CachedPolicyFile): boolean {
   try {
     if (realpathSync(file.path) !== file.realPath) return false;
-    if (!statSync(file.realPath).isFile()) return false;
-    return sha256(readFileSync(file.realPath, 'utf8')) === file.sha256;
   } catch {
     return false;
   }
+  const text = readRegularFile(file.realPath, maximumPolicyFileBytes, null);
+  return text !== null && sha256(text.toString('utf8')) === file.sha256;
 }
 
 /** A directory of this user that nobody else can use; created 0700 (with its parents) when `create`. */
@@ -263,9 +263,9 @@ function privateDirectory(path: string, uid: number, create: boolean): boolean {
 
 /** The key: 32 bytes in a 0600 file of this user in a directory nobody else may write. */
 function readOrCreateKey(path: string, uid: number): Buffer | null {
-  const directory = resolve(path, '..');
+  const directory = dirname(path);
   if (!stateDirectory(directory, uid)) return null;
-  const existing = readPrivateFile(path, uid, keyBytes, 'buffer');
+  const existing = readRegularFile(path, keyBytes, uid);
   if (existing !== null) return existing.length === keyBytes ? existing : null;
   // Written aside, then linked into place: a concurrent run sees either no key or a whole one.
   const temporary = join(directory, `.plan-cache.key.${process.pid}.${randomBytes(6).toString('hex')}`);
@@ -290,7 +290,7 @@ function readOrCreateKey(path: string, uid: number): Buffer | null {
       // Already gone.
     }
   }
-  const created = readPrivateFile(path, uid, keyBytes, 'buffer');
+  const created = readRegularFile(path, keyBytes, uid);
   return created !== null && created.length === keyBytes ? created : null;
 }
 
@@ -311,14 +311,12 @@ function stateDirectory(path: string, uid: number): boolean {
   }
 }
 
-function readPrivateFile(path: string, uid: number, maximum: number): string | null;
-function readPrivateFile(path: string, uid: number, maximum: number, as: 'buffer'): Buffer | null;
-function readPrivateFile(
-  path: string,
-  uid: number,
-  maximum: number,
-  as: 'text' | 'buffer' = 'text',
-): string | Buffer | null {
+/**
+ * A regular file's bytes, opened without following a symlink and without blocking (a FIFO put
+ * in its place is refused, not waited on); null when it is anything else, larger than `maximum`,
+ * or, with an `owner`, not a file of that user that only they can read and write.
+ */
+function readRegularFile(path: string, maximum: number, owner: number | null): Buffer | null {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -327,9 +325,8 @@ function readPrivateFile(
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.uid !== uid || (stats.mode & 0o077) !== 0 || stats.size > maximum) {
-      return null;
-    }
+    if (!stats.isFile() || stats.size > maximum) return null;
+    if (owner !== null && (stats.uid !== owner || (stats.mode & 0o077) !== 0)) return null;
     const buffer = Buffer.alloc(stats.size);
     let offset = 0;
     while (offset < buffer.length) {
@@ -337,8 +334,7 @@ function readPrivateFile(
       if (count === 0) break;
       offset += count;
     }
-    const content = buffer.subarray(0, offset);
-    return as === 'buffer' ? content : content.toString('utf8');
+    return buffer.subarray(0, offset);
   } catch {
     return null;
   } finally {

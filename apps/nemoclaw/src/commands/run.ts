@@ -129,13 +129,14 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<number
     );
   }
   const home = io.env.HOME?.startsWith('/') === true ? io.env.HOME : homedir();
-  const policyPath = request.policy ?? join(shippedPoliciesDirectory(), 'default.yaml');
+  const policiesDir = shippedPoliciesDirectory();
+  const policyPath = request.policy ?? join(policiesDir, 'default.yaml');
   const lookup: PlanCacheLookup = {
     policyPath: resolve(workdir, policyPath),
     workdir,
     home,
     user: currentUser(io.env),
-    policiesDir: shippedPoliciesDirectory(),
+    policiesDir,
     hostname: request.name ?? null,
     pty: request.pty === true,
     verbose: request.verbose === true,
