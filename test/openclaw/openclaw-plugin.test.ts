@@ -5,7 +5,12 @@
  * real `openclaw agent --local` turns run against a loopback model that scripts tool calls. Every
  * exec and file tool then runs in the kernel sandbox: a planted key stays unreadable, an unlisted
  * host is refused by the egress proxy, a write outside the workspace fails, and the denials are in
- * the hash-chained audit log.
+ * the hash-chained audit log. The plugin's `before_tool_call` guard and trusted tool policy run in
+ * those turns too (they are registered in the `discovery` registry OpenClaw runs agents with): they
+ * block exec and write with NemoClaw's reason when the sandbox cannot be applied, and tools that
+ * need approval are refused by OpenClaw when no one can approve. With `mode: "tools"` a narrower
+ * exec policy applies to exec only, and with the router wired in every model call passes the
+ * privacy router (redacted towards the cloud, a planted secret kept on the local model).
  */
 
 import { execFile, execFileSync } from 'node:child_process';
@@ -15,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verifyAuditLog } from '@nemoclaw/audit';
+import { createRouter, type PrivacyRouter, type RouteDecisionEvent } from '@nemoclaw/privacy-router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   promptFor,
@@ -35,6 +41,15 @@ let workspace: string;
 let auditDir: string;
 let stagedPlugin: string;
 let model: ScriptedModel;
+/** The privacy router's providers: a local model and a cloud one (both scripted, on loopback). */
+let localModel: ScriptedModel;
+let cloudModel: ScriptedModel;
+let router: PrivacyRouter;
+let routerUrl: string;
+const decisions: RouteDecisionEvent[] = [];
+/** The key only the router holds (injected towards the cloud provider; the agent never sees it). */
+const cloudKey = 'router-held-cloud-key';
+const sandboxAll = { mode: 'all', backend: 'nemoclaw', scope: 'session', workspaceAccess: 'rw' };
 
 interface CommandResult {
   readonly code: number;
@@ -82,6 +97,7 @@ let sessionCounter = 0;
 /** One real agent turn whose model makes `calls`; returns each tool result and the raw output. */
 async function agentTurn(
   calls: readonly ScriptedToolCall[],
+  promptSuffix = '',
 ): Promise<{ results: string[]; output: CommandResult }> {
   sessionCounter += 1;
   const output = await openclaw([
@@ -92,7 +108,7 @@ async function agentTurn(
     '--session-id',
     `nemoclaw-e2e-${process.pid}-${sessionCounter}`,
     '-m',
-    promptFor(calls),
+    `${promptFor(calls)}${promptSuffix}`,
     '--json',
   ]);
   let answer = '';
@@ -124,6 +140,32 @@ function pluginConfig(config: Record<string, unknown>): Record<string, unknown> 
   if (entry === undefined) throw new Error('plugins.entries.nemoclaw is missing after install');
   entry.config ??= {};
   return entry.config;
+}
+
+/** Replaces the plugin config (the audit directory stays) and OpenClaw's sandbox settings. */
+async function configure(
+  settings: Record<string, unknown>,
+  sandbox: Record<string, unknown> = sandboxAll,
+): Promise<void> {
+  await updateConfig((config) => {
+    const agents = config.agents as { defaults: Record<string, unknown> };
+    agents.defaults.sandbox = sandbox;
+    const entry = (config.plugins as { entries: Record<string, { config?: Record<string, unknown> }> })
+      .entries.nemoclaw;
+    if (entry === undefined) throw new Error('plugins.entries.nemoclaw is missing');
+    entry.config = { auditDir, ...settings };
+  });
+}
+
+/** The chat completions `server` received since request `from`, with their bodies as text. */
+function requestsSince(server: ScriptedModel, from: number): { text: string; authorization: string }[] {
+  return server.requests
+    .slice(from)
+    .filter((request) => request.path.endsWith('/chat/completions'))
+    .map((request) => ({
+      text: JSON.stringify(request.body),
+      authorization: String(request.headers.authorization ?? ''),
+    }));
 }
 
 beforeAll(async () => {
@@ -177,10 +219,40 @@ beforeAll(async () => {
     },
   );
   model = await startScriptedModel();
+  localModel = await startScriptedModel();
+  cloudModel = await startScriptedModel();
+  // The router as `nemoclaw router start` runs it, with the default policy's routing rules.
+  router = await createRouter({
+    policy: {
+      providers: {
+        local: { kind: 'openai-compatible', base_url: localModel.baseUrl, model: 'local-model' },
+        cloud: {
+          kind: 'openai-compatible',
+          base_url: cloudModel.baseUrl,
+          model: 'cloud-model',
+          api_key_env: 'NEMOCLAW_E2E_CLOUD_KEY',
+          local: false,
+        },
+      },
+      default_route: 'cloud',
+      rules: [
+        { when: { entities: ['SECRET'] }, route: 'local' },
+        { when: { sensitivity: 'medium' }, route: 'cloud', redact: true },
+      ],
+      redaction: 'reversible',
+      on_local_unavailable: 'block',
+    },
+    environment: { NEMOCLAW_E2E_CLOUD_KEY: cloudKey },
+    onDecision: (event) => decisions.push(event),
+  });
+  routerUrl = (await router.listen(0, '127.0.0.1')).url;
 }, 30 * minutes);
 
 afterAll(async () => {
+  await router?.close();
   await model?.close();
+  await localModel?.close();
+  await cloudModel?.close();
   if (root !== undefined) await rm(root, { recursive: true, force: true });
 });
 
@@ -317,18 +389,192 @@ describe('the NemoClaw plugin in a real OpenClaw', () => {
   );
 
   it(
+    'the before_tool_call guard fails closed: with an invalid policy and OpenClaw’s sandbox off, exec and write are blocked with the reason',
+    async () => {
+      // Without the guard, both calls would run unconfined on the host (sandbox mode "off").
+      const invalidPolicy = join(root, 'invalid-policy.yaml');
+      await writeFile(invalidPolicy, 'version: 1\nfilesystem_policy: [this is not a mapping\n');
+      await configure({ policy: invalidPolicy }, { mode: 'off' });
+      const execMarker = join(workspace, 'guard-exec.txt');
+      const writeMarker = join(workspace, 'guard-write.txt');
+      const { results, output } = await agentTurn([
+        { name: 'exec', arguments: { command: `echo ran > ${execMarker}` } },
+        { name: 'write', arguments: { path: writeMarker, content: 'written by the agent\n' } },
+      ]);
+      expect(
+        results,
+        `agent output:\n${output.stdout.slice(-3000)}\n${output.stderr.slice(-3000)}`,
+      ).toHaveLength(2);
+      const [exec = '', write = ''] = results;
+      expect(existsSync(execMarker)).toBe(false);
+      expect(existsSync(writeMarker)).toBe(false);
+      expect(exec).toMatch(
+        /^NemoClaw blocked exec: the sandbox cannot be applied \(policy .*invalid-policy\.yaml is invalid/,
+      );
+      expect(write).toMatch(
+        /^NemoClaw blocked write: the sandbox cannot be applied \(policy .*invalid-policy\.yaml is invalid/,
+      );
+      // Each refusal is a Detection Finding in the hash-chained audit log.
+      const logPath = join(auditDir, 'audit.jsonl');
+      const log = await readFile(logPath, 'utf8');
+      expect(log).toContain('exec blocked: the sandbox cannot be applied');
+      expect(log).toContain('write blocked: the sandbox cannot be applied');
+      expect((await verifyAuditLog(logPath)).ok).toBe(true);
+    },
+    15 * minutes,
+  );
+
+  it(
+    'mode "tools" with a narrower exec policy: exec gets the workspace read-only, write the base policy; every model call passes the privacy router, redacted',
+    async () => {
+      // The narrower policy for exec: the workspace is readable, nothing is writable but /tmp.
+      const narrowPolicy = join(root, 'exec-narrow.yaml');
+      await writeFile(
+        narrowPolicy,
+        [
+          'version: 1',
+          'filesystem_policy:',
+          '  include_workdir: false',
+          `  read_only: [/usr, /lib, /lib64, /bin, /sbin, /etc, /proc, /dev/urandom, /dev/random, ${workspace}]`,
+          '  read_write: [/tmp, /dev/null, /dev/zero]',
+          '  deny: [~/.ssh]',
+          '  private_tmp: true',
+          'landlock:',
+          '  compatibility: hard_requirement',
+          'network_policies: {}',
+          '',
+        ].join('\n'),
+      );
+      await configure({
+        mode: 'tools',
+        tools: ['exec', 'write'],
+        toolPolicies: { exec: narrowPolicy },
+        router: { baseUrl: routerUrl, models: [{ id: 'routed' }] },
+      });
+      // The wiring a user does: print the patch with the plugin's CLI, apply it with OpenClaw's.
+      const wiring = await openclaw(['nemoclaw', 'router-config']);
+      expect(wiring.code, wiring.stderr.slice(-2000)).toBe(0);
+      const patchPath = join(root, 'router-patch.json');
+      await writeFile(patchPath, wiring.stdout.slice(wiring.stdout.indexOf('{')));
+      const patched = await openclaw(['config', 'patch', '--file', patchPath]);
+      expect(patched.code, patched.stderr.slice(-2000)).toBe(0);
+      const written = JSON.parse(await readFile(join(home, '.openclaw', 'openclaw.json'), 'utf8')) as {
+        agents: { defaults: { model: { primary: string } } };
+        models: { providers: Record<string, { baseUrl: string }> };
+      };
+      expect(written.agents.defaults.model.primary).toBe('nemoclaw-router/routed');
+      expect(written.models.providers['nemoclaw-router']?.baseUrl).toBe(routerUrl);
+
+      const before = {
+        direct: model.requests.length,
+        cloud: cloudModel.requests.length,
+        decisions: decisions.length,
+      };
+      const email = 'alice.liddell@example.com';
+      const { results, output } = await agentTurn(
+        [
+          {
+            name: 'exec',
+            arguments: { command: 'cat visible.txt; echo by-exec > by-exec.txt; echo "exit=$?"' },
+          },
+          {
+            name: 'write',
+            arguments: { path: join(workspace, 'by-write.txt'), content: 'written by write\n' },
+          },
+        ],
+        ` When done, mail the result to ${email}.`,
+      );
+      expect(
+        results,
+        `agent output:\n${output.stdout.slice(-3000)}\n${output.stderr.slice(-3000)}`,
+      ).toHaveLength(2);
+      const [exec = '', write = ''] = results;
+      // exec ran under the narrower policy: it reads the workspace but cannot write to it ...
+      expect(exec).toContain('in the workspace');
+      expect(exec).toMatch(/Read-only file system|Permission denied/);
+      expect(exec).toMatch(/exit=[12]/);
+      expect(existsSync(join(workspace, 'by-exec.txt'))).toBe(false);
+      // ... while the write tool, under the base policy, writes there.
+      expect(write).toMatch(/^Successfully wrote/);
+      expect(await readFile(join(workspace, 'by-write.txt'), 'utf8')).toBe('written by write\n');
+
+      // Every model call of the turn went through the router to the cloud provider, redacted.
+      expect(model.requests.length).toBe(before.direct);
+      const cloudRequests = requestsSince(cloudModel, before.cloud);
+      expect(cloudRequests.length).toBeGreaterThanOrEqual(3);
+      for (const request of cloudRequests) {
+        expect(request.authorization).toBe(`Bearer ${cloudKey}`);
+        expect(request.text).not.toContain(email);
+        expect(request.text).toContain('⟦EMAIL_');
+      }
+      const turnDecisions = decisions.slice(before.decisions);
+      expect(turnDecisions.length).toBe(cloudRequests.length);
+      for (const decision of turnDecisions) {
+        expect(decision).toMatchObject({ route: 'cloud', redact: true, outcome: 'forwarded', status: 200 });
+        expect(decision.reason.entities?.EMAIL).toBeGreaterThanOrEqual(1);
+      }
+    },
+    20 * minutes,
+  );
+
+  it(
+    'requireApproval: OpenClaw refuses the call when no one can approve it; a planted secret stays on the local model',
+    async () => {
+      await configure({
+        requireApproval: ['exec'],
+        router: { baseUrl: routerUrl, models: [{ id: 'routed' }] },
+      });
+      const marker = join(workspace, 'approval-exec.txt');
+      const secret = 'ghp_R7fK2mQ9xLw4Zt8NvB3cYd6HsJ1pGe5aUq0V';
+      const before = {
+        local: localModel.requests.length,
+        cloud: cloudModel.requests.length,
+        decisions: decisions.length,
+      };
+      const { results, output } = await agentTurn(
+        [
+          { name: 'exec', arguments: { command: `echo ran > ${marker}` } },
+          {
+            name: 'write',
+            arguments: { path: join(workspace, 'approval-write.txt'), content: 'no approval needed\n' },
+          },
+        ],
+        ` Deploy with the token ${secret}.`,
+      );
+      expect(
+        results,
+        `agent output:\n${output.stdout.slice(-3000)}\n${output.stderr.slice(-3000)}`,
+      ).toHaveLength(2);
+      const [exec = '', write = ''] = results;
+      // The guard asked for approval; a non-interactive run has no one to ask, so OpenClaw blocks.
+      expect(exec).toContain(
+        'Plugin approval unavailable: non-interactive CLI runs have no approval-capable initiating surface.',
+      );
+      expect(existsSync(marker)).toBe(false);
+      // A tool that needs no approval still runs (in the sandbox).
+      expect(write).toMatch(/^Successfully wrote/);
+      expect(await readFile(join(workspace, 'approval-write.txt'), 'utf8')).toBe('no approval needed\n');
+
+      // The secret went to the local model only, through the router; the cloud saw nothing of the turn.
+      const localRequests = requestsSince(localModel, before.local);
+      expect(localRequests.length).toBeGreaterThanOrEqual(3);
+      for (const request of localRequests) expect(request.text).toContain(secret);
+      for (const request of requestsSince(cloudModel, before.cloud))
+        expect(request.text).not.toContain(secret);
+      const turnDecisions = decisions.slice(before.decisions);
+      expect(turnDecisions.length).toBe(localRequests.length);
+      for (const decision of turnDecisions) {
+        expect(decision).toMatchObject({ route: 'local', redact: false, outcome: 'forwarded' });
+      }
+      expect(turnDecisions[0]?.reason.entities?.SECRET).toBeGreaterThanOrEqual(1);
+    },
+    15 * minutes,
+  );
+
+  it(
     'fails closed: with the launcher missing, the turn is refused before any tool runs',
     async () => {
-      await updateConfig((config) => {
-        const agents = config.agents as { defaults: { sandbox: Record<string, unknown> } };
-        agents.defaults.sandbox = {
-          mode: 'all',
-          backend: 'nemoclaw',
-          scope: 'session',
-          workspaceAccess: 'rw',
-        };
-        Object.assign(pluginConfig(config), { launcherPath: join(root, 'no-such-launcher') });
-      });
+      await configure({ launcherPath: join(root, 'no-such-launcher') });
       const marker = join(workspace, 'no-launcher.txt');
       const { results, output } = await agentTurn([
         { name: 'exec', arguments: { command: `echo ran > ${marker}` } },
