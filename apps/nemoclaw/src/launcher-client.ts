@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { LaunchPlan, SandboxExit, SandboxPolicy } from '@nemoclaw/native';
 
 // `nemoclaw run` starts the launcher itself when it already holds a validated plan (a plan-cache
@@ -43,10 +44,10 @@ export function findLauncher(
       ? { path: fromEnv }
       : { path: null, message: `NEMOCLAW_SANDBOX_EXEC=${fromEnv} is not an executable file` };
   }
-  const packageRoot = dirname(resolvePackageFile('@nemoclaw/native/package.json'));
+  const root = packageRoot('@nemoclaw/native');
   const candidates = [
-    join(packageRoot, 'dist', 'bin', launcherFileName),
-    join(packageRoot, '..', '..', 'native', 'build', launcherFileName),
+    join(root, 'dist', 'bin', launcherFileName),
+    join(root, '..', '..', 'native', 'build', launcherFileName),
   ];
   const found = candidates.find(isExecutableFile);
   if (found !== undefined) return { path: found };
@@ -56,17 +57,32 @@ export function findLauncher(
   };
 }
 
-const resolved = new Map<string, string>();
+const packageRoots = new Map<string, string>();
 
-/** The file a package specifier resolves to from here (once per process). */
-export function resolvePackageFile(specifier: string): string {
-  let path = resolved.get(specifier);
-  if (path === undefined) {
-    // The CommonJS resolver: `import.meta.resolve` costs ten times as much on Node 20.
-    path = createRequire(import.meta.url).resolve(specifier);
-    resolved.set(specifier, path);
+/**
+ * The root directory of an installed workspace package (`@nemoclaw/native`), found as Node finds
+ * it from here: the first `node_modules/<name>` in this file's directory or above, symlinks
+ * resolved. Falls back to the CommonJS resolver (NODE_PATH, global folders); once per process.
+ */
+export function packageRoot(name: string): string {
+  let root = packageRoots.get(name);
+  if (root === undefined) {
+    root = nodeModulesRoot(name) ?? dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+    packageRoots.set(name, root);
   }
-  return path;
+  return root;
+}
+
+function nodeModulesRoot(name: string): string | null {
+  for (let directory = dirname(fileURLToPath(import.meta.url)); ; directory = dirname(directory)) {
+    const candidate = join(directory, 'node_modules', name);
+    try {
+      if (statSync(join(candidate, 'package.json')).isFile()) return realpathSync(candidate);
+    } catch {
+      // Not here: one level up.
+    }
+    if (dirname(directory) === directory) return null;
+  }
 }
 
 /**

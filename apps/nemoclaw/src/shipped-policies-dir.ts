@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { resolvePackageFile } from './launcher-client.js';
+import { join } from 'node:path';
+import { packageRoot as installedPackageRoot } from './launcher-client.js';
 
 /**
  * The directory of the shipped policies, found exactly as `shippedPoliciesDir()` of
@@ -9,7 +9,7 @@ import { resolvePackageFile } from './launcher-client.js';
  * hit never needs its YAML parser or schemas. A test holds the two equal.
  */
 export function shippedPoliciesDirectory(): string {
-  const packageRoot = dirname(resolvePackageFile('@nemoclaw/policy/package.json'));
+  const packageRoot = installedPackageRoot('@nemoclaw/policy');
   const repository = join(packageRoot, '..', '..');
   const inRepository =
     existsSync(join(repository, 'packages', 'policy', 'package.json')) &&
