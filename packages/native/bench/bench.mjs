@@ -8,7 +8,7 @@
 // socat and ripgrep). Rows whose tool is missing are reported as skipped, with the reason.
 // BENCH_RUNS (default 30) sets the runs per command.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, loadavg, release } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,6 +138,17 @@ execFileSync(hyperfine, args, {
   },
 });
 
+// The `nemoclaw run` row measures plan-cache hits only if the warm-up filled the cache.
+const planCache = join(benchDir, 'cache', 'nemoclaw', 'plans');
+const cacheFilled = existsSync(planCache) && readdirSync(planCache).some((name) => name.endsWith('.json'));
+if (cli !== null && !cacheFilled) {
+  skipped.push(
+    'plan cache: no entry was written, so the `nemoclaw run` row measured full loads (build every package: npx turbo run build --filter=nemoclaw)',
+  );
+  console.error(
+    'bench: warning: the plan cache stayed empty; rebuild with `npx turbo run build --filter=nemoclaw`',
+  );
+}
 const results = JSON.parse(readFileSync(jsonFile, 'utf8')).results;
 const byName = new Map(results.map((result) => [result.command, result]));
 const milliseconds = (seconds) => (seconds * 1000).toFixed(1);
