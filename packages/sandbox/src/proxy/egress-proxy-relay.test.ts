@@ -5,7 +5,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEgressProxy } from './egress-proxy.js';
 import type { EgressProxy } from './egress-proxy-types.js';
 import { openTunnel, readUntilClose } from './testing/proxy-test-client.js';
-import { largeReadBytes, smallReadBytes } from './upstream-reader.js';
+import {
+  largeReadBuffersHeld,
+  largeReadBytes,
+  maximumLargeBuffers,
+  smallReadBytes,
+} from './upstream-reader.js';
 
 // The tunnel relay reads upstream bytes into a buffer it reuses (upstream-reader.ts). These tests try
 // to make it hand the client overwritten bytes: bulk transfers where the client stops reading (so
@@ -173,5 +178,42 @@ describe('tunnel relay: who speaks first, half-close', () => {
     expect(received).toBe('123456789012'); // 600 ms of upstream bytes: twice the idle limit, not cut
     expect(performance.now() - start).toBeGreaterThanOrEqual(600 + 300 - 50);
     await vi.waitFor(() => expect(started.activeTunnels).toBe(0));
+  });
+});
+
+describe('tunnel relay: memory', () => {
+  it('gives at most maximumLargeBuffers tunnels a large read buffer, and takes every one back on close', async () => {
+    const tunnels = maximumLargeBuffers + 4;
+    const burst = pattern(4 * smallReadBytes, 5);
+    const port = await listen((socket) => {
+      socket.write(burst); // then hold the connection open until the client closes
+      socket.once('end', () => socket.end());
+      socket.resume();
+    });
+    const started = await startProxy(port);
+    expect(largeReadBuffersHeld()).toBe(0);
+    const sockets: Socket[] = [];
+    let received = 0;
+    for (let batch = 0; batch < tunnels; batch += 33) {
+      const replies = await Promise.all(
+        Array.from({ length: Math.min(33, tunnels - batch) }, () => openTunnel(started, `127.0.0.1:${port}`)),
+      );
+      for (const reply of replies) {
+        sockets.push(reply.socket);
+        received += reply.rest.length;
+        reply.socket.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+        });
+        reply.socket.resume();
+      }
+    }
+    await vi.waitFor(() => expect(received).toBe(tunnels * burst.length), { timeout: 20_000 });
+    // Every tunnel filled its small buffer at least once; only the budget got a large one.
+    expect(largeReadBuffersHeld()).toBe(maximumLargeBuffers);
+    for (const socket of sockets) {
+      socket.destroy();
+    }
+    await vi.waitFor(() => expect(started.activeTunnels).toBe(0));
+    await vi.waitFor(() => expect(largeReadBuffersHeld()).toBe(0));
   });
 });

@@ -128,6 +128,7 @@ export function relayTunnel(options: TunnelRelayOptions): void {
     }
   });
   upstream.on('close', () => {
+    options.reader.release();
     if (!client.destroyed) {
       client.end();
     }

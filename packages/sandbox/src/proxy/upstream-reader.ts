@@ -4,6 +4,18 @@ import type { OnReadOpts, Socket } from 'node:net';
 export const smallReadBytes = 16 * 1024;
 /** Read buffer of a tunnel in a bulk transfer (a read filled the small buffer). */
 export const largeReadBytes = 256 * 1024;
+/**
+ * How many tunnels of this process may hold a large buffer at once (32 MB): beyond that, bulk
+ * tunnels keep reading 16 KB at a time, so many slow clients cannot make the proxy hold
+ * `maxTunnels` × 256 KB.
+ */
+export const maximumLargeBuffers = 128;
+let largeBuffersHeld = 0;
+
+/** How many tunnels hold a large read buffer now (for tests and diagnostics). */
+export function largeReadBuffersHeld(): number {
+  return largeBuffersHeld;
+}
 
 /**
  * Reads a tunnel's upstream socket into one buffer that it reuses (net.Socket `onread`) and writes
@@ -18,7 +30,8 @@ export const largeReadBytes = 256 * 1024;
  * This is also the back-pressure: at most one chunk per tunnel waits in the proxy.
  *
  * Memory: each tunnel holds a {@link smallReadBytes} buffer; a read that fills it switches the
- * tunnel to a {@link largeReadBytes} one, and a small read afterwards switches it back (the large
+ * tunnel to a {@link largeReadBytes} one (while fewer than {@link maximumLargeBuffers} are held),
+ * and a small read afterwards, or {@link UpstreamReader.release}, switches it back (the large
  * buffer is then garbage), so idle tunnels hold 16 KB and only tunnels in a bulk transfer hold more.
  * Bytes read before {@link UpstreamReader.attach} (the upstream spoke before the relay started) are
  * copied and reading pauses until the relay is attached.
@@ -59,6 +72,15 @@ export class UpstreamReader {
     this.client = null;
   }
 
+  /** Gives back a large buffer's slot (call when the upstream socket has closed). */
+  release(): void {
+    this.detach();
+    if (this.buffer.length > smallReadBytes) {
+      largeBuffersHeld -= 1;
+      this.buffer = Buffer.allocUnsafeSlow(smallReadBytes);
+    }
+  }
+
   private deliver(bytes: number): boolean {
     const current = this.buffer;
     const chunk = current.subarray(0, bytes);
@@ -71,9 +93,15 @@ export class UpstreamReader {
       return false;
     }
     // Size the next read. A new buffer is always safe; the current one may be lent to the write below.
-    if (bytes === current.length && current.length < largeReadBytes) {
+    if (
+      bytes === current.length &&
+      current.length < largeReadBytes &&
+      largeBuffersHeld < maximumLargeBuffers
+    ) {
+      largeBuffersHeld += 1;
       this.buffer = Buffer.allocUnsafeSlow(largeReadBytes);
     } else if (bytes < smallReadBytes && current.length > smallReadBytes) {
+      largeBuffersHeld -= 1;
       this.buffer = Buffer.allocUnsafeSlow(smallReadBytes);
     }
     client.write(chunk, this.afterWrite);
