@@ -1,4 +1,5 @@
 import type { KeywordIndex } from './keyword-index.js';
+import type { ScanInput } from './recognizer.js';
 
 /** How much a context word raises a score (Presidio's default context similarity factor). */
 export const contextBoost = 0.35;
@@ -64,14 +65,14 @@ function lastSentenceBoundary(window: string): number {
  * word only counts at the start of a word (see {@link hasContext}).
  */
 export function contextWindows(
-  lowerText: string,
+  input: Pick<ScanInput, 'lowerText' | 'keywordHits' | 'sharedKeywords'>,
   index: KeywordIndex,
   reach = contextWindowWords * 16 + 64,
 ): { start: number; end: number }[] {
   const windows: { start: number; end: number }[] = [];
-  const length = lowerText.length;
-  index.forEachHit(
-    lowerText,
+  const length = input.lowerText.length;
+  index.forEachHitOf(
+    input,
     (_keyword, hitStart, hitEnd) => {
       const start = hitStart > 0 ? hitStart - 1 : 0;
       const end = Math.min(length, hitEnd + reach);

@@ -1,4 +1,5 @@
 import { type EntityType, entityTypes, type Finding } from './finding.js';
+import { KeywordIndex } from './keyword-index.js';
 import { releaseSharedBytes } from './linear-regex.js';
 import { createAddressRecognizer } from './ner/address.js';
 import { createNamesRecognizer } from './ner/names.js';
@@ -68,10 +69,23 @@ export function createDetector(options: DetectorOptions = {}): Detector {
     createAddressRecognizer(),
     createTermsRecognizer(options.terms ?? {}),
   ].filter((recognizer) => recognizer.entities.some((type) => wanted.has(type)));
+  // One pass over the text finds the keywords of every recognizer (secret rules' keywords,
+  // context words) instead of one pass per recognizer.
+  const sharedIndex = new KeywordIndex(
+    recognizers.flatMap((recognizer) =>
+      (recognizer.keywordIndexes ?? []).flatMap((index) => [...index.keywords]),
+    ),
+  );
   return {
     scan(text: string): Finding[] {
       if (text.length === 0) return [];
-      const input: ScanInput = { text, lowerText: lowerCaseSameLength(text) };
+      const lowerText = lowerCaseSameLength(text);
+      const input: ScanInput = {
+        text,
+        lowerText,
+        keywordHits: sharedIndex.hits(lowerText),
+        sharedKeywords: sharedIndex.keywords,
+      };
       const candidates: Finding[] = [];
       try {
         for (const recognizer of recognizers) {

@@ -61,6 +61,27 @@ describe('KeywordIndex', () => {
     expect(index.containsAny('xaxax')).toBe(false);
   });
 
+  it('gives the same occurrences from the detector-wide pass as from a pass of its own', () => {
+    const context = new KeywordIndex(['dl', 'license', 'passport']);
+    const secrets = new KeywordIndex(['key', 'pass', 'token']);
+    const union = new KeywordIndex([...context.keywords, ...secrets.keywords]);
+    const lowerText = 'handler dl: d1234567, passport key=token xlicense license pass';
+    const input = { lowerText, keywordHits: union.hits(lowerText), sharedKeywords: union.keywords };
+    for (const index of [context, secrets])
+      for (const wordStartOnly of [false, true]) {
+        const own: string[] = [];
+        const shared: string[] = [];
+        index.forEachHit(lowerText, (keyword, start) => own.push(`${start}:${keyword}`) > 0, wordStartOnly);
+        index.forEachHitOf(input, (keyword, start) => shared.push(`${start}:${keyword}`) > 0, wordStartOnly);
+        expect(shared).toEqual(own);
+      }
+    // A shared pass that misses some of the index's keywords is not used.
+    const partial = { lowerText, keywordHits: secrets.hits(lowerText), sharedKeywords: secrets.keywords };
+    const found: number[] = [];
+    context.forEachHitOf(partial, (_keyword, start) => found.push(start) > 0);
+    expect(found.length).toBeGreaterThan(0);
+  });
+
   it('refuses one-character keywords', () => {
     expect(() => new KeywordIndex(['a'])).toThrow(RangeError);
   });

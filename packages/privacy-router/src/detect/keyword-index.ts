@@ -1,3 +1,5 @@
+import type { ScanInput } from './recognizer.js';
+
 /** One occurrence of a keyword in a text. */
 export interface KeywordHit {
   keyword: string;
@@ -36,11 +38,17 @@ function isAsciiAlphanumeric(code: number): boolean {
  */
 export class KeywordIndex {
   readonly #buckets = new Map<number, string[]>();
+  /** The last shared keyword set seen by {@link forEachHitOf}, and whether it covers this index. */
+  #coveredBy: ReadonlySet<string> | undefined;
+  #covered = false;
+  /** The keywords (lower-case, deduplicated). */
+  readonly keywords: ReadonlySet<string>;
   readonly #pairs = new Uint8Array(65_536);
   readonly #triples = new Uint8Array(65_536);
 
   constructor(keywords: Iterable<string>) {
-    for (const keyword of new Set(keywords)) {
+    this.keywords = new Set(keywords);
+    for (const keyword of this.keywords) {
       if (keyword.length < 2)
         throw new RangeError(`keyword ${JSON.stringify(keyword)} is shorter than two characters`);
       const key = keyword.charCodeAt(0) * 65_536 + keyword.charCodeAt(1);
@@ -101,6 +109,35 @@ export class KeywordIndex {
           if (visit(keyword, index, index + keyword.length) === false) return;
         }
       }
+    }
+  }
+
+  /**
+   * {@link forEachHit} on `input.lowerText`, from the hits the detector found for all recognizers
+   * in one pass (`input.keywordHits`) when they cover this index's keywords, else with a pass of
+   * its own. The same occurrences either way.
+   */
+  forEachHitOf(
+    input: Pick<ScanInput, 'lowerText' | 'keywordHits' | 'sharedKeywords'>,
+    visit: (keyword: string, start: number, end: number) => boolean | undefined,
+    wordStartOnly = false,
+  ): void {
+    const shared = input.keywordHits;
+    const covered = input.sharedKeywords;
+    if (covered !== this.#coveredBy) {
+      this.#coveredBy = covered;
+      this.#covered = covered !== undefined && [...this.keywords].every((keyword) => covered.has(keyword));
+    }
+    if (!this.#covered || shared === undefined) {
+      this.forEachHit(input.lowerText, visit, wordStartOnly);
+      return;
+    }
+    const lowerText = input.lowerText;
+    for (const hit of shared) {
+      if (!this.keywords.has(hit.keyword)) continue;
+      if (wordStartOnly && hit.start > 0 && isAsciiAlphanumeric(lowerText.charCodeAt(hit.start - 1)))
+        continue;
+      if (visit(hit.keyword, hit.start, hit.end) === false) return;
     }
   }
 

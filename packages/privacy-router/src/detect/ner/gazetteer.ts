@@ -20,6 +20,8 @@ export interface Gazetteer {
   commonWords: ReadonlySet<string>;
   /** First words of the multi-word places (so that only promising positions are looked up). */
   placeFirstWords: ReadonlySet<string>;
+  /** First two words (joined by a space) of the multi-word places: `the bahamas`, `new york`. */
+  placeFirstTwoWords: ReadonlySet<string>;
   /** Longest place/organisation/person entry, in words. */
   longestEntryWords: number;
 }
@@ -131,12 +133,18 @@ export function gazetteer(): Gazetteer {
   for (const word of Object.keys(model.two?.orgWords ?? {}))
     if (!excludedOrganizationSuffixes.has(word)) organizationSuffixes.add(word);
   const placeFirstWords = new Set<string>();
+  const placeFirstTwoWords = new Set<string>();
   for (const place of places) {
     const space = place.indexOf(' ');
-    if (space > 0) placeFirstWords.add(place.slice(0, space));
+    if (space > 0) {
+      placeFirstWords.add(place.slice(0, space));
+      const second = place.indexOf(' ', space + 1);
+      placeFirstTwoWords.add(second < 0 ? place : place.slice(0, second));
+    }
   }
   cached = {
     placeFirstWords,
+    placeFirstTwoWords,
     firstNames,
     lastNames,
     people,

@@ -242,6 +242,11 @@ export function createNamesRecognizer(): Recognizer {
       for (let index = 0; index < tokens.length; index += 1) {
         const head = tokens[index];
         if (head === undefined || !lexicon.placeFirstWords.has(head.lower)) continue;
+        // Every candidate starts with the next word, right after a single space ("the" is the
+        // first word of "the bahamas" and of thousands of phrases that are no place).
+        const next = tokens[index + 1];
+        if (next === undefined || next.gapBefore !== ' ') continue;
+        if (!lexicon.placeFirstTwoWords.has(`${head.lower} ${next.lower}`)) continue;
         for (let size = Math.min(lexicon.longestEntryWords, tokens.length - index); size >= 2; size -= 1) {
           const members = tokens.slice(index, index + size);
           if (members.some((member, position) => position > 0 && member.gapBefore !== ' ')) continue;

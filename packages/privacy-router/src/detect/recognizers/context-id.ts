@@ -18,10 +18,11 @@ function createContextIdRecognizer(options: ContextIdOptions): Recognizer {
   return {
     name: options.name,
     entities: [options.type],
+    keywordIndexes: [index],
     scan(input: ScanInput): Finding[] {
       const { text, lowerText } = input;
       const findings: Finding[] = [];
-      for (const match of matchAllIn(pattern, text, contextWindows(lowerText, index, 160))) {
+      for (const match of matchAllIn(pattern, text, contextWindows(input, index, 160))) {
         if (!/\d/.test(text.slice(match.start, match.end))) continue;
         if (!hasContext(lowerText, match.start, options.contextWords, 8)) continue;
         findings.push({

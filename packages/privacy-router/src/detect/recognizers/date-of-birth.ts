@@ -61,10 +61,11 @@ export function createDateOfBirthRecognizer(): Recognizer {
   return {
     name: 'date-of-birth',
     entities: ['DATE_OF_BIRTH'],
+    keywordIndexes: [birthIndex],
     scan(input: ScanInput): Finding[] {
       const { text, lowerText } = input;
       const findings: Finding[] = [];
-      for (const match of matchAllIn(datePattern, text, contextWindows(lowerText, birthIndex, 160))) {
+      for (const match of matchAllIn(datePattern, text, contextWindows(input, birthIndex, 160))) {
         if (!hasContext(lowerText, match.start, birthContextWords, 8)) continue;
         if (!plausibleDate(text.slice(match.start, match.end))) continue;
         findings.push({

@@ -415,12 +415,13 @@ export function createSecretsRecognizer(): Recognizer {
   return {
     name: 'secrets',
     entities: ['SECRET'],
+    keywordIndexes: [keywordIndex],
     scan(input: ScanInput): Finding[] {
       const { text } = input;
       const windows = new Map<number, [number, number][]>();
       for (const index of alwaysRun) windows.set(index, [[0, text.length]]);
       const literalPresent = new Map<number, boolean>();
-      keywordIndex.forEachHit(input.lowerText, (keyword, hitStart, hitEnd) => {
+      keywordIndex.forEachHitOf(input, (keyword, hitStart, hitEnd) => {
         const gluedLeft = hitStart > 0 && isAsciiWordCode(text.charCodeAt(hitStart - 1));
         for (const index of rulesByKeyword.get(keyword) ?? []) {
           const compiled = rules[index];
