@@ -4,7 +4,31 @@ import type { Finding } from '../finding.js';
 import { compileLinear, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 
-const ssnPattern = compileLinear(String.raw`\b([0-9]{3})([\- .]?)([0-9]{2})([\- .]?)([0-9]{4})\b`);
+// No capture groups: the parts are read from the match in code (a capture group costs RE2 a
+// native buffer per group and match).
+const ssnPattern = compileLinear(String.raw`\b[0-9]{3}[\- .]?[0-9]{2}[\- .]?[0-9]{4}\b`);
+
+function isDelimiter(character: string): boolean {
+  return character === '-' || character === ' ' || character === '.';
+}
+
+/**
+ * The parts of a match of {@link ssnPattern}: area, first delimiter, group, second delimiter,
+ * serial (a delimiter is empty when absent; digits are never delimiters, so the split is unique).
+ */
+export function ssnParts(match: string): [string, string, string, string, string] {
+  const firstDelimiter = isDelimiter(match.charAt(3)) ? match.charAt(3) : '';
+  const groupStart = 3 + firstDelimiter.length;
+  const secondDelimiter = isDelimiter(match.charAt(groupStart + 2)) ? match.charAt(groupStart + 2) : '';
+  const serialStart = groupStart + 2 + secondDelimiter.length;
+  return [
+    match.slice(0, 3),
+    firstDelimiter,
+    match.slice(groupStart, groupStart + 2),
+    secondDelimiter,
+    match.slice(serialStart, serialStart + 4),
+  ];
+}
 
 /** Context words that raise an SSN candidate's score. */
 export const ssnContextWords: readonly string[] = [
@@ -41,8 +65,9 @@ export function createUsSsnRecognizer(): Recognizer {
     scan(input: ScanInput): Finding[] {
       const findings: Finding[] = [];
       for (const match of matchAllIn(ssnPattern, input.text, digitRegions(input.text, 9))) {
-        const [, area = '', firstDelimiter = '', group = '', secondDelimiter = '', serial = ''] =
-          match.groups;
+        const [area, firstDelimiter, group, secondDelimiter, serial] = ssnParts(
+          input.text.slice(match.start, match.end),
+        );
         if (firstDelimiter !== secondDelimiter) continue;
         if (!isPlausibleSsn(area, group, serial)) continue;
         const before = input.text.charAt(match.start - 1);
