@@ -19,7 +19,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
 const latencyIterations = quick ? 100 : 300; // per round; 5 rounds (2 when quick)
 const transferBytes = 200 * 1024 * 1024;
-const transferRuns = quick ? 1 : 5;
+const transferRuns = quick ? 1 : 7;
 const concurrentTunnels = 1_000;
 const runtimeDirectory = process.env.SANDBOX_RUNTIME_DIR ?? '/tmp/srt';
 const runtimeModule = join(runtimeDirectory, 'node_modules/@anthropic-ai/sandbox-runtime');
@@ -86,6 +86,13 @@ async function openPath(upstreamPort, proxyPort) {
 
 const percentile = (sorted, fraction) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
+const median = (values) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+/** Median over rounds of `values[i] / baseline[i]`: each round's paths ran back to back, so the ratio cancels most machine load. */
+const pairedRatio = (values, baseline) => median(values.map((value, index) => value / baseline[index]));
 
 /** Time from opening a connection to receiving the echo of one byte, per connection. */
 async function measureLatency(echoPort, proxyPort) {
@@ -229,15 +236,14 @@ async function measureFullPath(port, tcpProxy) {
       samples.proxy.push(await curlOnHost(['-x', `http://127.0.0.1:${tcpProxy.port}`, '--proxytunnel', url]));
       samples.sandbox.push(await inSandbox());
     }
-    const median = (values) =>
-      percentile(
-        [...values].sort((a, b) => a - b),
-        0.5,
-      );
+    console.log('full path samples (MB/s)', samples);
     return {
       direct: median(samples.direct),
       proxy: median(samples.proxy),
       sandbox: median(samples.sandbox),
+      proxyShare: pairedRatio(samples.proxy, samples.direct),
+      sandboxShare: pairedRatio(samples.sandbox, samples.direct),
+      bridgeShare: pairedRatio(samples.sandbox, samples.proxy),
     };
   } catch (error) {
     return { error: error.message.split('\n')[0] };
@@ -296,14 +302,15 @@ for (let round = 0; round < transferRuns; round += 1) {
     proxyCpuSamples.get(path.kind).push(cpu);
   }
 }
+console.log('throughput samples (MB/s)', Object.fromEntries(throughputSamples));
 const summarise = (kind) => {
   const samples = latencySamples.get(kind).sort((a, b) => a - b);
-  const rates = throughputSamples.get(kind).sort((a, b) => a - b);
-  const cpu = proxyCpuSamples.get(kind).sort((a, b) => a - b);
+  const rates = throughputSamples.get(kind);
   return {
     latency: { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) },
-    throughput: percentile(rates, 0.5),
-    proxyCpu: percentile(cpu, 0.5),
+    throughput: median(rates),
+    share: pairedRatio(rates, throughputSamples.get('direct')),
+    proxyCpu: median(proxyCpuSamples.get(kind)),
   };
 };
 const direct = { name: 'direct loopback', ...summarise('direct') };
@@ -345,8 +352,9 @@ const lines = [
   '',
   'Each proxy, the upstream servers and the client run in separate processes on loopback TCP. Latency = open a',
   'connection (through the proxy: TCP connect + `CONNECT` + `200`) and get one echoed byte back, sequentially,',
-  `${rounds} rounds × ${latencyIterations} samples after warm-up, rounds interleaved between direct and each proxy. Throughput = one ${transferBytes / 1024 / 1024} MB download through one tunnel (median of ${transferRuns} interleaved runs),`,
-  'same client code and 64 KB upstream writes for every path; proxy CPU = user + system time of the proxy process during one such download (median), which load from other processes barely changes.',
+  `${rounds} rounds × ${latencyIterations} samples after warm-up, rounds interleaved between direct and each proxy. Throughput = one ${transferBytes / 1024 / 1024} MB download through one tunnel (median of ${transferRuns} interleaved rounds;`,
+  '"vs direct" is the median of the per-round ratios, each round running the paths back to back), with the same client code and 64 KB upstream',
+  'writes for every path; proxy CPU = user + system time of the proxy process during one such download (median), which load from other processes barely changes.',
   `Concurrency = ${concurrentTunnels} tunnels opened (100 at a time), each proven with an echo, then held; RSS of the proxy process`,
   '(after a forced GC) before, while held, and 0.5 s after closing them. sandbox-runtime: ' +
     runtimeNote +
@@ -363,7 +371,7 @@ for (const result of results) {
   }
   const { latency, throughput, concurrency } = result;
   lines.push(
-    `| ${result.name} | ${milliseconds(latency.p50)} | ${milliseconds(latency.p99)} | ${milliseconds(latency.p50 - direct.latency.p50)} | ${milliseconds(latency.p99 - direct.latency.p99)} | ${throughput.toFixed(0)} | ${((throughput / direct.throughput) * 100).toFixed(0)}% | ${result.proxyCpu.toFixed(0)} | ${megabytes(concurrency.before)} / ${megabytes(concurrency.held)} / ${megabytes(concurrency.after)} | ${(concurrency.heapPerTunnel / 1024).toFixed(1)} | ${concurrency.openSeconds.toFixed(2)} |`,
+    `| ${result.name} | ${milliseconds(latency.p50)} | ${milliseconds(latency.p99)} | ${milliseconds(latency.p50 - direct.latency.p50)} | ${milliseconds(latency.p99 - direct.latency.p99)} | ${throughput.toFixed(0)} | ${(result.share * 100).toFixed(0)}% | ${result.proxyCpu.toFixed(0)} | ${megabytes(concurrency.before)} / ${megabytes(concurrency.held)} / ${megabytes(concurrency.after)} | ${(concurrency.heapPerTunnel / 1024).toFixed(1)} | ${concurrency.openSeconds.toFixed(2)} |`,
   );
 }
 const ours = results.find((result) => result.kind === 'nemoclaw' && result.error === undefined);
@@ -371,7 +379,7 @@ const theirs = results.find((result) => result.kind === 'sandbox-runtime' && res
 lines.push('');
 if (ours !== undefined) {
   const added = ours.latency.p50 - direct.latency.p50;
-  const ratio = ours.throughput / direct.throughput;
+  const ratio = ours.share;
   lines.push(
     `Targets: added p50 ≤ 1 ms → **${milliseconds(added)} ms (${added <= 1 ? 'met' : 'missed'})**; throughput ≥ 80% of direct → **${(ratio * 100).toFixed(0)}% (${ratio >= 0.8 ? 'met' : 'missed'})**; ` +
       `1,000 tunnels held at ${megabytes(ours.concurrency.held - ours.concurrency.before)} MB above the idle RSS (≈ ${((ours.concurrency.held - ours.concurrency.before) / ours.concurrency.tunnels / 1024).toFixed(1)} KB per tunnel).`,
@@ -381,7 +389,7 @@ if (ours !== undefined && theirs !== undefined) {
   lines.push(
     '',
     `Ratios NemoClaw / sandbox-runtime: p50 per tunnel ${(ours.latency.p50 / theirs.latency.p50).toFixed(2)}×, ` +
-      `p99 ${(ours.latency.p99 / theirs.latency.p99).toFixed(2)}×, throughput ${(ours.throughput / theirs.throughput).toFixed(2)}×, proxy CPU per 200 MB ${(ours.proxyCpu / theirs.proxyCpu).toFixed(2)}×, ` +
+      `p99 ${(ours.latency.p99 / theirs.latency.p99).toFixed(2)}×, throughput ${pairedRatio(throughputSamples.get('nemoclaw'), throughputSamples.get('sandbox-runtime')).toFixed(2)}×, proxy CPU per 200 MB ${(ours.proxyCpu / theirs.proxyCpu).toFixed(2)}×, ` +
       `RSS with 1,000 tunnels ${(ours.concurrency.held / theirs.concurrency.held).toFixed(2)}× (RSS added by them ${((ours.concurrency.held - ours.concurrency.before) / (theirs.concurrency.held - theirs.concurrency.before)).toFixed(2)}×, heap per tunnel ${(ours.concurrency.heapPerTunnel / theirs.concurrency.heapPerTunnel).toFixed(2)}×) (lower is better except throughput). ` +
       'Note: NemoClaw also parses the policy decision, SSRF-checks the address and peeks at the ClientHello per tunnel; ' +
       'sandbox-runtime ran with an allow-list filter and without its resolved-address guard (which would refuse loopback).',
@@ -394,21 +402,21 @@ lines.push(
   'curl downloads the same 200 MB from a loopback HTTP server (in the upstream process): on the host directly, on the host through the',
   'egress proxy on loopback TCP, and inside a real sandbox (nemoclaw-sandbox-exec built from native/, own network namespace) through',
   "the launcher's bridge (loopback port in the sandbox → splice → the proxy's Unix socket, with the NEMOCLAW-PEER preamble) and the",
-  `egress proxy (its own process). Interleaved, median of ${transferRuns}; rates as curl reports them.`,
+  `egress proxy (its own process). Interleaved, median of ${transferRuns} rounds (ratios: median of per-round ratios); rates as curl reports them.`,
   '',
 );
 if (fullPath.error !== undefined) {
   lines.push(`Not run: ${fullPath.error}.`);
 } else {
-  const share = (value) => `${((value / fullPath.direct) * 100).toFixed(0)}%`;
+  const share = (value) => `${(value * 100).toFixed(0)}%`;
   lines.push(
     '| path | 200 MB (MB/s) | vs curl direct |',
     '| --- | --- | --- |',
     `| curl → HTTP server (direct loopback, host) | ${fullPath.direct.toFixed(0)} | 100% |`,
-    `| curl → egress proxy (loopback TCP) → HTTP server (host) | ${fullPath.proxy.toFixed(0)} | ${share(fullPath.proxy)} |`,
-    `| curl in a sandbox → bridge → Unix socket → egress proxy → HTTP server | ${fullPath.sandbox.toFixed(0)} | ${share(fullPath.sandbox)} |`,
+    `| curl → egress proxy (loopback TCP) → HTTP server (host) | ${fullPath.proxy.toFixed(0)} | ${share(fullPath.proxyShare)} |`,
+    `| curl in a sandbox → bridge → Unix socket → egress proxy → HTTP server | ${fullPath.sandbox.toFixed(0)} | ${share(fullPath.sandboxShare)} |`,
     '',
-    `The bridge hop costs ${(100 - (fullPath.sandbox / fullPath.proxy) * 100).toFixed(0)}% of the host-through-proxy rate (sandbox / host through the proxy = ${((fullPath.sandbox / fullPath.proxy) * 100).toFixed(0)}%).`,
+    `In the sandbox / on the host through the proxy: ${share(fullPath.bridgeShare)} (what the bridge hop and the namespace's loopback leave).`,
   );
 }
 lines.push('');
