@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,14 @@ afterAll(() => {
 
 function plan(policy: SandboxPolicy, extra: Partial<Parameters<typeof buildPlan>[1]> = {}) {
   return buildPlan(policy, { command: ['true'], workdir, home, env: {}, ...extra });
+}
+
+function kindOnDisk(path: string): 'directory' | 'file' | 'missing' {
+  try {
+    return statSync(path).isDirectory() ? 'directory' : 'file';
+  } catch {
+    return 'missing';
+  }
 }
 
 function rights(policy: SandboxPolicy, extra: Partial<Parameters<typeof buildPlan>[1]> = {}) {
@@ -183,6 +191,19 @@ describe('buildPlan: masks and persistence protection', () => {
       content: persistenceFiles['.bashrc'],
     });
     expect(persistencePaths).toContain('.mcp.json');
+  });
+
+  it('refuses a plan when a persistence path in a writable directory cannot be inspected', () => {
+    // a sandbox that ran `chmod 000 .git` must not get an unprotected .git/hooks next time
+    const hidden = join(workdir, '.git/hooks');
+    expect(() =>
+      plan(
+        { filesystem_policy: { include_workdir: true } },
+        {
+          inspectPath: (path: string) => (path === hidden ? 'inaccessible' : kindOnDisk(path)),
+        },
+      ),
+    ).toThrow(/\.git\/hooks cannot be inspected \(permission denied\), so it cannot be protected/);
   });
 
   it('does not re-bind what is already masked, and can be turned off', () => {

@@ -289,6 +289,14 @@ export function buildPlan(policy: SandboxPolicy, options: BuildPlanOptions): Bui
       for (const relative of persistencePaths) {
         const candidate = join(rule.path, relative);
         const kind = inspect(candidate);
+        if (kind === 'inaccessible') {
+          // e.g. a sandbox ran `chmod 000 .git` so that the next plan could not see .git/hooks:
+          // protecting nothing would let the next sandbox restore the mode and plant a hook.
+          throw new NativeError(
+            'PLAN_INVALID',
+            `${candidate} cannot be inspected (permission denied), so it cannot be protected; restore the permissions of its directory (e.g. chmod u+rwx ${dirname(candidate)}) and try again`,
+          );
+        }
         const content = persistenceFiles[relative];
         // A placeholder path goes to the launcher as one even when it exists: it may be another
         // sandbox's placeholder, which the launcher then shares (and removes when the last exits).
