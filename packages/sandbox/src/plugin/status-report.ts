@@ -13,6 +13,8 @@ export interface StatusReport {
   readonly guardedTools: readonly string[];
   readonly requireApproval: readonly string[];
   readonly egressProxy: 'running' | 'not started';
+  /** The privacy router's base URL when `router` is configured (wire it with `openclaw nemoclaw router-config`). */
+  readonly router: string | null;
   readonly auditLog: string;
   readonly recentDenials: readonly { time: string; kind: string; detail: string }[];
 }
@@ -31,6 +33,7 @@ export async function statusReport(runtime: PluginRuntime): Promise<StatusReport
     guardedTools: guardedTools(runtime),
     requireApproval: runtime.config.requireApproval ?? [],
     egressProxy: runtime.egressRunning ? 'running' : 'not started',
+    router: runtime.config.router?.enabled === true ? runtime.config.router.baseUrl : null,
     auditLog: runtime.auditLogPath,
     recentDenials: runtime.recentDenials().map((denial) => ({
       time: new Date(denial.time).toISOString(),
@@ -49,6 +52,7 @@ export function formatStatus(report: StatusReport): string {
     `mode: ${report.mode} · guarded tools: ${report.guardedTools.join(', ')}`,
     `approval required for: ${report.requireApproval.length === 0 ? 'none' : report.requireApproval.join(', ')}`,
     `egress proxy: ${report.egressProxy} · audit log: ${report.auditLog}`,
+    `privacy router: ${report.router === null ? 'not configured' : `${report.router} (wire it: openclaw nemoclaw router-config)`}`,
   ];
   return lines.join('\n');
 }
