@@ -13,6 +13,7 @@
  *   and it is unchanged (a directory still empty, a file still holding the neutral content);
  * - after taking its shared lock a launcher checks the path still names the locked inode (another
  *   launcher may have removed it meanwhile) and creates it again if not.
+ * Directories are created 0700 (one of them may become NemoClaw's own state directory).
  * Paths that already existed unmarked (the user's own .vscode) are only bound read-only, never
  * removed. On a filesystem without user extended attributes a placeholder is not adopted by other
  * launchers: it is removed by its creator, or stays behind if another sandbox still used it. */
@@ -89,7 +90,7 @@ static void create_parents(const char *path)
 		struct stat status;
 		if (stat(prefix, &status) == 0)
 			continue;
-		if (errno != ENOENT || parent_count == MAX_HELD || mkdir(prefix, 0755) < 0)
+		if (errno != ENOENT || parent_count == MAX_HELD || mkdir(prefix, 0700) < 0)
 			return;
 		parents[parent_count] = strdup(prefix);
 		if (parents[parent_count])
@@ -106,7 +107,7 @@ static int hold_one(const char *path, const char *content)
 	bool created = false;
 	if (directory) {
 		create_parents(path);
-		if (mkdir(path, 0755) == 0)
+		if (mkdir(path, 0700) == 0)
 			created = true;
 	} else {
 		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);

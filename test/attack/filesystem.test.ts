@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -319,5 +319,19 @@ describe('with the home directory as workdir', () => {
       output: expect.not.stringMatching(/write=0|move=0|forge=0/),
       policyUnchanged: true,
     });
+  });
+
+  it('a missing ~/.nemoclaw cannot be created from inside (a planted plan-cache key or policy would be trusted later)', async () => {
+    fresh = createWorld('state-missing');
+    rmSync(join(fresh.home, '.nemoclaw'), { recursive: true, force: true });
+    const policy = shippedPolicy('default', fresh, fresh.home);
+    const key = join(fresh.home, '.nemoclaw', 'plan-cache.key');
+    const result = await inSandbox(
+      ['sh', '-c', `mkdir -p ${fresh.home}/.nemoclaw && printf forged > ${key}; echo "plant=$?"`],
+      { world: fresh, policy, workdir: fresh.home },
+    );
+    expect(result.stdout).not.toMatch(/plant=0/);
+    expect(existsSync(join(fresh.home, '.nemoclaw'))).toBe(false); // the placeholder is gone too
+    expectSucceeded(probeOutside(['mkdir', join(fresh.home, '.nemoclaw')])); // control
   });
 });

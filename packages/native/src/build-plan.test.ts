@@ -193,6 +193,22 @@ describe('buildPlan: masks and persistence protection', () => {
     expect(persistencePaths).toContain('.mcp.json');
   });
 
+  it('makes a missing NemoClaw state directory a (masked) placeholder when it lies under a writable path', () => {
+    const inHome = plan({ filesystem_policy: { include_workdir: true } }, { workdir: home }).plan;
+    expect(inHome.filesystem.placeholders).toContain(join(home, '.nemoclaw'));
+    expect(inHome.filesystem.deny).toContain(join(home, '.nemoclaw'));
+    const stateRoot = join(workdir, 'state');
+    const custom = plan(
+      { filesystem_policy: { include_workdir: true } },
+      { env: { NEMOCLAW_HOME: stateRoot } },
+    ).plan;
+    expect(custom.filesystem.placeholders).toContain(stateRoot);
+    // not writable from inside: nothing to create
+    expect(plan({ filesystem_policy: { include_workdir: true } }).plan.filesystem.placeholders).not.toContain(
+      join(home, '.nemoclaw'),
+    );
+  });
+
   it('refuses a plan when a persistence path in a writable directory cannot be inspected', () => {
     // a sandbox that ran `chmod 000 .git` must not get an unprotected .git/hooks next time
     const hidden = join(workdir, '.git/hooks');

@@ -328,6 +328,18 @@ export function buildPlan(policy: SandboxPolicy, options: BuildPlanOptions): Bui
     }
   }
 
+  // NemoClaw's state directory must not be creatable from inside either (a planted plan-cache key
+  // or policy would be trusted later): when it is missing under a writable path it becomes a
+  // placeholder, which the deny mask then covers.
+  const stateDirectories = unique([
+    ...alwaysDenied.map(expand),
+    ...(stateRoot?.startsWith('/') === true ? [expand(stateRoot)] : []),
+  ]);
+  for (const state of stateDirectories) {
+    const writableAbove = paths.some((rule) => rule.access.includes('write') && isWithin(state, rule.path));
+    if (writableAbove && inspect(state) === 'missing') placeholders.push(state);
+  }
+
   // The mount namespace makes everything read-only but the paths granted write (Landlock has no
   // rights for chmod, chown, utimes, setxattr): directories and regular files only (device nodes
   // stay writable on a read-only mount), not what the private /tmp or the fresh /proc replace.
