@@ -475,6 +475,36 @@ function mayBePostal(segment: string): boolean {
   return true;
 }
 
+/**
+ * A necessary condition for {@link placeLine}: at most seven words separated by single spaces,
+ * starting with a letter, made of letters (any non-ASCII character counts as one), digits and
+ * `, . - '` only. Most segments that are no place fail it without a call into RE2.
+ */
+function mayBePlaceLine(segment: string): boolean {
+  const first = segment.charCodeAt(0);
+  if (!((first >= 65 && first <= 90) || (first >= 97 && first <= 122) || first >= 128)) return false;
+  let spaces = 0;
+  for (let index = 0; index < segment.length; index += 1) {
+    const code = segment.charCodeAt(index);
+    if (code === 32) {
+      spaces += 1;
+      if (spaces > 6 || segment.charCodeAt(index + 1) === 32) return false;
+      continue;
+    }
+    const allowed =
+      (code >= 65 && code <= 90) ||
+      (code >= 97 && code <= 122) ||
+      isDigitCode(code) ||
+      code >= 128 ||
+      code === 44 ||
+      code === 46 ||
+      code === 45 ||
+      code === 39;
+    if (!allowed) return false;
+  }
+  return true;
+}
+
 function isPlaceSegment(segment: string, lowerCase: boolean): boolean {
   if (mayBeUnit(segment) && resetAndTest(unitOnly, segment)) return true;
   if (mayBePostal(segment) && resetAndTest(postalOnly, segment)) return true;
@@ -492,7 +522,7 @@ function isPlaceSegment(segment: string, lowerCase: boolean): boolean {
     !/[.?!:;@]/.test(segment)
   )
     return true;
-  return resetAndTest(placeLine, segment);
+  return mayBePlaceLine(segment) && resetAndTest(placeLine, segment);
 }
 
 function resetAndTest(regex: { lastIndex: number; test(value: string): boolean }, value: string): boolean {
