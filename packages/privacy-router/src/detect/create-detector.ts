@@ -1,3 +1,4 @@
+import { releaseDigitStretches } from './digit-regions.js';
 import { type EntityType, entityTypes, type Finding } from './finding.js';
 import { KeywordIndex } from './keyword-index.js';
 import { releaseSharedBytes } from './linear-regex.js';
@@ -94,8 +95,10 @@ export function createDetector(options: DetectorOptions = {}): Detector {
           }
         }
       } finally {
-        // The recognizers shared one UTF-8 copy of the text; it must not outlive the scan.
+        // The recognizers shared one UTF-8 copy of the text and its digit stretches; neither may
+        // outlive the scan.
         releaseSharedBytes();
+        releaseDigitStretches();
       }
       return resolveOverlaps(candidates);
     },

@@ -10,14 +10,20 @@ function isDigitCode(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
-/**
- * Stretches of at least `minimumDigits` digits joined by at most two separators in a row (space,
- * `.`, `-`, `/`, parentheses, U+2011), widened by `margin` characters on both sides (for a `+`
- * prefix, an extension, or the boundary the patterns check). Number-shaped recognizers run their
- * patterns only there: text without such numbers costs one character scan. No regular expression.
- */
-export function digitRegions(text: string, minimumDigits: number, margin = 3): DigitRegion[] {
-  const regions: DigitRegion[] = [];
+/** A maximal stretch of digits joined by at most two separators in a row (start and end exclusive of margins). */
+interface Stretch {
+  start: number;
+  end: number;
+  digits: number;
+}
+
+// One entry: the number-shaped recognizers of a scan (phone, card, SSN) share one pass.
+let lastText: string | undefined;
+let lastStretches: Stretch[] = [];
+
+function stretchesOf(text: string): Stretch[] {
+  if (text === lastText) return lastStretches;
+  const stretches: Stretch[] = [];
   let index = 0;
   const length = text.length;
   while (index < length) {
@@ -49,15 +55,42 @@ export function digitRegions(text: string, minimumDigits: number, margin = 3): D
       } else break;
       index += 1;
     }
-    if (digits >= minimumDigits) {
-      const region = { start: Math.max(0, start - margin), end: Math.min(length, end + margin), digits };
-      const last = regions[regions.length - 1];
-      // Nearby regions are scanned together: fewer calls into RE2.
-      if (last !== undefined && region.start <= last.end + 64) {
-        last.end = Math.max(last.end, region.end);
-        last.digits += digits;
-      } else regions.push(region);
-    }
+    stretches.push({ start, end, digits });
+  }
+  lastText = text;
+  lastStretches = stretches;
+  return stretches;
+}
+
+/** Forgets the last text's stretches (called at the end of a scan: no text outlives it). */
+export function releaseDigitStretches(): void {
+  lastText = undefined;
+  lastStretches = [];
+}
+
+/**
+ * Stretches of at least `minimumDigits` digits joined by at most two separators in a row (space,
+ * `.`, `-`, `/`, parentheses, U+2011), widened by `margin` characters on both sides (for a `+`
+ * prefix, an extension, or the boundary the patterns check). Number-shaped recognizers run their
+ * patterns only there: text without such numbers costs one character scan, shared by all of them
+ * (the stretches of the last text are kept). No regular expression.
+ */
+export function digitRegions(text: string, minimumDigits: number, margin = 3): DigitRegion[] {
+  const regions: DigitRegion[] = [];
+  const length = text.length;
+  for (const stretch of stretchesOf(text)) {
+    if (stretch.digits < minimumDigits) continue;
+    const region = {
+      start: Math.max(0, stretch.start - margin),
+      end: Math.min(length, stretch.end + margin),
+      digits: stretch.digits,
+    };
+    const last = regions[regions.length - 1];
+    // Nearby regions are scanned together: fewer calls into RE2.
+    if (last !== undefined && region.start <= last.end + 64) {
+      last.end = Math.max(last.end, region.end);
+      last.digits += stretch.digits;
+    } else regions.push(region);
   }
   return regions;
 }

@@ -2,15 +2,13 @@
 export interface Token {
   start: number;
   end: number;
-  text: string;
+  /** The word lower-cased (the original is `text.slice(start, end)`). */
   lower: string;
   /**
    * Starts with an upper-case letter, is not a short all-caps acronym (`ERROR`, `SID`) and is not
    * glued to a digit (`118Z`).
    */
   capitalized: boolean;
-  /** Written in capitals only. */
-  allCaps: boolean;
   /** First word of a sentence, a line or the text (capitalisation says little there). */
   sentenceStart: boolean;
   /** The characters between the previous token and this one. */
@@ -106,7 +104,6 @@ export function tokenize(text: string, lowerText?: string): Token[] {
       } else break;
     }
     const end = index;
-    const word = text.slice(start, end);
     const gapBefore = previousEnd === start ? '' : text.slice(previousEnd, start);
     // The last non-space character of the gap, and whether the gap holds a line break.
     let gapEnd = start;
@@ -121,7 +118,6 @@ export function tokenize(text: string, lowerText?: string): Token[] {
     const sentenceStart = tokens.length === 0 || lineBreak || endsSentence(lastGapCode);
     // Case classes from the code units when the word is ASCII (its apostrophes and hyphens too).
     let ascii = true;
-    let upperCount = 0;
     let lowerCount = 0;
     for (let position = start; position < end; position += 1) {
       const code = text.charCodeAt(position);
@@ -129,38 +125,32 @@ export function tokenize(text: string, lowerText?: string): Token[] {
         ascii = false;
         break;
       }
-      if (code >= 65 && code <= 90) upperCount += 1;
-      else if (code >= 97 && code <= 122) lowerCount += 1;
+      if (code >= 97 && code <= 122) lowerCount += 1;
     }
     let lowerWord: string;
     let firstUpper: boolean;
     let sameWhenUpper: boolean;
-    let changesWhenLower: boolean;
     if (ascii) {
-      lowerWord = lower !== undefined ? lower.slice(start, end) : word.toLowerCase();
+      lowerWord = lower !== undefined ? lower.slice(start, end) : text.slice(start, end).toLowerCase();
       const first = text.charCodeAt(start);
       firstUpper = first >= 65 && first <= 90;
       sameWhenUpper = lowerCount === 0;
-      changesWhenLower = upperCount > 0;
     } else {
+      const word = text.slice(start, end);
       lowerWord = word.toLowerCase();
       firstUpper = isUpper(word.charAt(0));
-      const upperWord = word.toUpperCase();
-      sameWhenUpper = word === upperWord;
-      changesWhenLower = word !== lowerWord;
+      sameWhenUpper = word === word.toUpperCase();
     }
     const wordLength = end - start;
     tokens.push({
       start,
       end,
-      text: word,
       lower: lowerWord,
       capitalized:
         firstUpper &&
         !(wordLength > 1 && sameWhenUpper && wordLength <= 5) &&
         !isDigitCode(text.charCodeAt(start - 1)) &&
         !isDigitCode(text.charCodeAt(end)),
-      allCaps: wordLength > 1 && sameWhenUpper && changesWhenLower,
       sentenceStart,
       gapBefore,
       index: tokens.length,
