@@ -8,10 +8,10 @@ import {
   landlockAbiRequiredBy,
   persistenceFiles,
   persistencePaths,
-  sandboxEnvironment,
 } from './build-plan.js';
 import { launchPlanSchema } from './launch-plan.js';
 import { NativeError } from './native-error.js';
+import { sandboxEnvironment } from './sandbox-environment.js';
 import type { SandboxPolicy } from './sandbox-policy.js';
 
 let root = '';

@@ -1,11 +1,9 @@
-import { statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { type LandlockAccess, type LaunchPlan, launchPlanSchema, type PlanBridge } from './launch-plan.js';
 import { NativeError } from './native-error.js';
+import { inspectPathOnDisk, type PathKind } from './path-kind.js';
+import { sandboxEnvironment } from './sandbox-environment.js';
 import type { SandboxPolicy } from './sandbox-policy.js';
-
-/** What a path is on this machine, as {@link BuildPlanOptions.inspectPath} reports it. */
-export type PathKind = 'directory' | 'file' | 'other' | 'missing' | 'inaccessible';
 
 /** Inputs of {@link buildPlan} besides the policy. */
 export interface BuildPlanOptions {
@@ -422,23 +420,6 @@ export function buildPlan(policy: SandboxPolicy, options: BuildPlanOptions): Bui
 }
 
 /**
- * The complete environment of the sandboxed command: the `process.env.allow` names taken from
- * `source` (exact names), then `process.env.set`. Nothing else.
- */
-export function sandboxEnvironment(
-  policy: SandboxPolicy,
-  source: Readonly<Record<string, string | undefined>>,
-): Record<string, string> {
-  const environment: Record<string, string> = {};
-  for (const name of [...new Set(policy.process?.env?.allow ?? [])].sort()) {
-    const value = source[name];
-    if (value !== undefined && name !== '' && !name.includes('=')) environment[name] = value;
-  }
-  for (const [name, value] of Object.entries(policy.process?.env?.set ?? {})) environment[name] = value;
-  return environment;
-}
-
-/**
  * Expands `~` and `~/...` against `home` and resolves relative paths against `workdir`.
  *
  * @throws {@link NativeError} `PLAN_INVALID` for a `${VARIABLE}` left unresolved (the policy
@@ -470,18 +451,6 @@ function unique<T>(values: readonly T[]): T[] {
 
 function bridgePort(bridge: PlanBridge): number {
   return Number(bridge.listen.slice(bridge.listen.lastIndexOf(':') + 1));
-}
-
-function inspectPathOnDisk(path: string): PathKind {
-  try {
-    const stats = statSync(path);
-    if (stats.isDirectory()) return 'directory';
-    if (stats.isFile()) return 'file';
-    return 'other';
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'inaccessible';
-  }
 }
 
 /**

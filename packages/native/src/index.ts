@@ -13,12 +13,10 @@ export {
   buildPlan,
   expandPath,
   landlockAbiRequiredBy,
-  type PathKind,
   persistenceDirectories,
   persistenceFiles,
   persistencePaths,
   type SkippedPath,
-  sandboxEnvironment,
 } from './build-plan.js';
 export { launcherExitCodes, launcherLinePrefix, setupStageOfExitCode } from './exit-codes.js';
 export {
@@ -40,6 +38,7 @@ export {
   SandboxSetupError,
   type SandboxSetupStage,
 } from './native-error.js';
+export { inspectPathOnDisk, type PathKind } from './path-kind.js';
 export {
   launcherProbeSchema,
   type NamespaceName,
@@ -50,15 +49,14 @@ export {
   probe,
   resolveAbiOverride,
 } from './probe.js';
+export { sandboxEnvironment } from './sandbox-environment.js';
 export type { SandboxPolicy } from './sandbox-policy.js';
+export { runSandboxed, type SpawnSandboxedOptions, spawnSandboxed } from './spawn-sandboxed.js';
 export {
   collect,
-  runSandboxed,
   type SandboxExit,
   type SandboxedProcess,
   type SandboxRunResult,
   type SpawnPlanOptions,
-  type SpawnSandboxedOptions,
-  spawnSandboxed,
   spawnWithPlan,
-} from './spawn-sandboxed.js';
+} from './spawn-with-plan.js';

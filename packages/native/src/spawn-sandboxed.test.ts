@@ -10,7 +10,8 @@ import { launchPlanSchema } from './launch-plan.js';
 import { SandboxSetupError } from './native-error.js';
 import { probe } from './probe.js';
 import type { SandboxPolicy } from './sandbox-policy.js';
-import { collect, runSandboxed, spawnSandboxed, spawnWithPlan } from './spawn-sandboxed.js';
+import { runSandboxed, spawnSandboxed } from './spawn-sandboxed.js';
+import { collect, spawnWithPlan } from './spawn-with-plan.js';
 
 const defaultPolicyFile = fileURLToPath(new URL('../../../policies/default.yaml', import.meta.url));
 const callerEnv = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: homedir(), LANG: 'C.UTF-8' };

@@ -597,7 +597,10 @@ inference:
     vllm: { kind: nemotron, base_url: "http://127.0.0.1:8000/v1", apis: [openai-chat, openai-responses] }
   default_route: vllm
 `);
-    expect(good.ok && good.value.inference?.providers.vllm?.apis).toEqual(['openai-chat', 'openai-responses']);
+    expect(good.ok && good.value.inference?.providers.vllm?.apis).toEqual([
+      'openai-chat',
+      'openai-responses',
+    ]);
     const errors = errorsOf(
       parse(`version: 1
 inference:

@@ -1,6 +1,7 @@
 import {
   type BuiltPlan,
   buildPlan,
+  inspectPathOnDisk,
   type LaunchPlan,
   NativeError,
   type PathKind,
@@ -16,14 +17,7 @@ import {
   type PlanCacheStore,
   policyTextHash,
 } from '../plan-cache.js';
-import {
-  fillPlan,
-  inspectPathOnDisk,
-  nativeCliError,
-  type RunIo,
-  type RunRequest,
-  runExitCodes,
-} from './run.js';
+import { fillPlan, nativeCliError, type RunIo, type RunRequest, runExitCodes } from './run.js';
 
 /** The policy and, without network, the plan of one `nemoclaw run`, and what the cache may keep of them. */
 export interface PreparedRun {

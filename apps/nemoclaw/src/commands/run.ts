@@ -1,13 +1,21 @@
-import { statSync } from 'node:fs';
 import { constants, homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { LaunchPlan, NativeError, PathKind, SandboxedProcess, SkippedPath } from '@nemoclaw/native';
+import type { LaunchPlan, SkippedPath } from '@nemoclaw/native';
+import {
+  inspectPathOnDisk,
+  locateLauncher,
+  NativeError,
+  type SandboxedProcess,
+  SandboxSetupError,
+  sandboxEnvironment,
+  spawnWithPlan,
+} from '@nemoclaw/native/launch';
 import type { Policy } from '@nemoclaw/policy';
+import { shippedPoliciesDir } from '@nemoclaw/policy/shipped';
 import { Command } from 'commander';
 import { cliBuildId } from '../build-id.js';
 import { NemoclawCliError } from '../cli-error.js';
-import { findLauncher, type LauncherProcess, planEnvironment, startLauncher } from '../launcher-client.js';
 import {
   openPlanCache,
   type PlanCache,
@@ -15,7 +23,6 @@ import {
   planCacheDirectory,
   planCacheKeyFile,
 } from '../plan-cache.js';
-import { shippedPoliciesDirectory } from '../shipped-policies-dir.js';
 
 /**
  * Exit codes of `nemoclaw run` besides the command's own (which passes through unchanged; 128+N
@@ -129,7 +136,7 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<number
     );
   }
   const home = io.env.HOME?.startsWith('/') === true ? io.env.HOME : homedir();
-  const policiesDir = shippedPoliciesDirectory();
+  const policiesDir = shippedPoliciesDir();
   const policyPath = request.policy ?? join(policiesDir, 'default.yaml');
   const lookup: PlanCacheLookup = {
     policyPath: resolve(workdir, policyPath),
@@ -167,7 +174,7 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<number
   // With network_policies, the sandbox's only way out is an in-process egress proxy behind the bridge.
   const started =
     prepared !== null
-      ? startPlanned(prepared, io)
+      ? startPlanned(prepared, io, policyPath)
       : await startWithNetwork(policy, { request, io, workdir, home, policyPath });
   const { handle, plan, skipped, network } = started;
   if (request.verbose === true) {
@@ -199,9 +206,18 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<number
   }
 }
 
+/** The launcher as `run` uses it: streams, its exit (a setup failure as its exit code), kill. */
+interface LauncherHandle {
+  readonly stdin: SandboxedProcess['stdin'];
+  readonly stdout: SandboxedProcess['stdout'];
+  readonly stderr: SandboxedProcess['stderr'];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal: NodeJS.Signals): boolean;
+}
+
 /** A started sandbox: the launcher, the plan it was given, and the egress proxy (with network). */
 interface StartedRun {
-  readonly handle: LauncherProcess;
+  readonly handle: LauncherHandle;
   readonly plan: LaunchPlan;
   readonly skipped: readonly SkippedPath[];
   readonly network: { close(): Promise<void> } | null;
@@ -211,15 +227,33 @@ interface StartedRun {
 function startPlanned(
   prepared: { plan: LaunchPlan; skipped: readonly SkippedPath[] },
   io: RunIo,
+  policyPath: string,
 ): StartedRun {
-  const launcher = findLauncher(io.env);
-  if (launcher.path === null) {
-    throw new NemoclawCliError('NOT_FOUND', `launcher: ${launcher.message}`, {
-      exitCode: runExitCodes.launcherMissing,
+  let sandboxed: SandboxedProcess;
+  try {
+    sandboxed = spawnWithPlan(prepared.plan, {
+      launcherPath: locateLauncher({ env: io.env }),
+      stdio: io.stdio,
     });
+  } catch (error) {
+    throw error instanceof NativeError ? nativeCliError(error, policyPath) : error;
   }
-  const handle = startLauncher(prepared.plan, { launcherPath: launcher.path, stdio: io.stdio });
-  return { handle, plan: prepared.plan, skipped: prepared.skipped, network: null };
+  return { handle: launcherHandle(sandboxed), plan: prepared.plan, skipped: prepared.skipped, network: null };
+}
+
+/** The handle `run` needs: a setup failure resolves to the launcher's exit code (its own line already reached stderr). */
+function launcherHandle(sandboxed: SandboxedProcess): LauncherHandle {
+  const exited = sandboxed.exited.catch((error: unknown) => {
+    if (error instanceof SandboxSetupError) return { code: error.exitCode, signal: null };
+    throw error;
+  });
+  return {
+    stdin: sandboxed.stdin,
+    stdout: sandboxed.stdout,
+    stderr: sandboxed.stderr,
+    exited,
+    kill: (signal) => sandboxed.kill(signal),
+  };
 }
 
 /**
@@ -258,21 +292,10 @@ async function startWithNetwork(
     await network.close();
     throw error instanceof native.NativeError ? nativeCliError(error, context.policyPath) : error;
   }
-  // A setup failure: the launcher's own line already reached stderr; its exit code tells the stage.
-  const exited = sandboxed.exited.catch((error: unknown) => {
-    if (error instanceof native.SandboxSetupError) return { code: error.exitCode, signal: null };
-    throw error;
-  });
   const plan = sandboxed.plan;
   if (plan === null) throw new Error('spawnSandboxed returned no plan');
   return {
-    handle: {
-      stdin: sandboxed.stdin,
-      stdout: sandboxed.stdout,
-      stderr: sandboxed.stderr,
-      exited,
-      kill: (signal) => sandboxed.kill(signal),
-    },
+    handle: launcherHandle(sandboxed),
     plan,
     skipped: sandboxed.skipped,
     network,
@@ -320,7 +343,7 @@ export function fillPlan(template: LaunchPlan, policy: Policy, request: RunReque
   return {
     ...template,
     command: { ...template.command, argv: [...request.command] },
-    env: planEnvironment(policy, io.env),
+    env: sandboxEnvironment(policy, io.env),
   };
 }
 
@@ -330,19 +353,6 @@ function currentUser(env: RunIo['env']): string {
     return userInfo().username;
   } catch {
     return env.USER ?? 'sandbox';
-  }
-}
-
-/** What a path is on this machine (as the plan builder inspects it: `stat`, following symlinks). */
-export function inspectPathOnDisk(path: string): PathKind {
-  try {
-    const stats = statSync(path);
-    if (stats.isDirectory()) return 'directory';
-    if (stats.isFile()) return 'file';
-    return 'other';
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'inaccessible';
   }
 }
 
@@ -368,11 +378,7 @@ export function describePlan(plan: LaunchPlan, skipped: readonly SkippedPath[], 
 }
 
 function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
+  return inspectPathOnDisk(path) === 'directory';
 }
 
 function signalNumber(signal: NodeJS.Signals): number {
