@@ -13,9 +13,10 @@
  * privacy router (redacted towards the cloud, a planted secret kept on the local model).
  */
 
-import { execFile, execFileSync } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,13 +73,17 @@ function isolatedEnvironment(): NodeJS.ProcessEnv {
 }
 
 /** Runs `openclaw ARGS` on Node 24 in the isolated home (asynchronously: the model server lives in this process). */
-function openclaw(args: readonly string[], timeoutMs = 8 * minutes): Promise<CommandResult> {
+function openclaw(
+  args: readonly string[],
+  timeoutMs = 8 * minutes,
+  extraEnvironment: NodeJS.ProcessEnv = {},
+): Promise<CommandResult> {
   return new Promise((resolvePromise) => {
     execFile(
       nodeBinary,
       [openclawEntry, ...args],
       {
-        env: isolatedEnvironment(),
+        env: { ...isolatedEnvironment(), ...extraEnvironment },
         cwd: home,
         timeout: timeoutMs,
         maxBuffer: 64 * 1024 * 1024,
@@ -98,19 +103,25 @@ let sessionCounter = 0;
 async function agentTurn(
   calls: readonly ScriptedToolCall[],
   promptSuffix = '',
+  gatewayToken?: string,
 ): Promise<{ results: string[]; output: CommandResult }> {
   sessionCounter += 1;
-  const output = await openclaw([
-    'agent',
-    '--local',
-    '--agent',
-    'main',
-    '--session-id',
-    `nemoclaw-e2e-${process.pid}-${sessionCounter}`,
-    '-m',
-    `${promptFor(calls)}${promptSuffix}`,
-    '--json',
-  ]);
+  // `--local` runs the turn in this process; without it, `openclaw agent` sends it to the gateway.
+  const output = await openclaw(
+    [
+      'agent',
+      ...(gatewayToken === undefined ? ['--local'] : []),
+      '--agent',
+      'main',
+      '--session-id',
+      `nemoclaw-e2e-${process.pid}-${sessionCounter}`,
+      '-m',
+      `${promptFor(calls)}${promptSuffix}`,
+      '--json',
+    ],
+    8 * minutes,
+    gatewayToken === undefined ? {} : { OPENCLAW_GATEWAY_TOKEN: gatewayToken },
+  );
   let answer = '';
   try {
     const parsed = JSON.parse(output.stdout) as { meta?: { finalAssistantVisibleText?: string } };
@@ -166,6 +177,39 @@ function requestsSince(server: ScriptedModel, from: number): { text: string; aut
       text: JSON.stringify(request.body),
       authorization: String(request.headers.authorization ?? ''),
     }));
+}
+
+/** A free TCP port on 127.0.0.1 (bound, read and released). */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolvePromise(port));
+    });
+  });
+}
+
+/** Resolves once `condition` holds (checked every 500 ms), rejects after `timeoutMs`. */
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 500));
+  }
+}
+
+/** Stops a process group this test started (SIGTERM, then SIGKILL after 30 s). */
+async function stopProcessGroup(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolvePromise) => child.once('exit', () => resolvePromise()));
+  process.kill(-child.pid, 'SIGTERM');
+  const timer = setTimeout(() => {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  }, 30_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 beforeAll(async () => {
@@ -569,6 +613,73 @@ describe('the NemoClaw plugin in a real OpenClaw', () => {
       expect(turnDecisions[0]?.reason.entities?.SECRET).toBeGreaterThanOrEqual(1);
     },
     15 * minutes,
+  );
+
+  it(
+    'under `openclaw gateway`: a turn sent with `openclaw agent` is guarded the same way',
+    async () => {
+      await configure({}, { mode: 'off' });
+      const port = await freeLoopbackPort();
+      const token = 'nemoclaw-e2e-gateway-token';
+      await updateConfig((config) => {
+        config.gateway = { mode: 'local', port, bind: 'loopback', auth: { mode: 'token', token } };
+      });
+      const gateway = spawn(
+        nodeBinary,
+        [openclawEntry, 'gateway', 'run', '--port', String(port), '--bind', 'loopback'],
+        {
+          env: { ...isolatedEnvironment(), OPENCLAW_GATEWAY_TOKEN: token },
+          cwd: home,
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let log = '';
+      gateway.stdout.on('data', (chunk: Buffer) => {
+        log += chunk.toString('utf8');
+      });
+      gateway.stderr.on('data', (chunk: Buffer) => {
+        log += chunk.toString('utf8');
+      });
+      try {
+        await waitFor(() => /\[gateway\]\S*\s+\S*ready/.test(log) || gateway.exitCode !== null, 10 * minutes);
+        expect(gateway.exitCode, log.slice(-3000)).toBeNull();
+        // The gateway's service started the egress proxy (the plugin's `full` registration).
+        expect(log).toContain('nemoclaw: egress proxy on');
+        const execMarker = join(workspace, 'gateway-exec.txt');
+        const writeMarker = join(workspace, 'gateway-write.txt');
+        const { results, output } = await agentTurn(
+          [
+            { name: 'exec', arguments: { command: `echo ran > ${execMarker}` } },
+            { name: 'write', arguments: { path: writeMarker, content: 'written by the agent\n' } },
+          ],
+          '',
+          token,
+        );
+        expect(
+          results,
+          `agent output:\n${output.stdout.slice(-3000)}\n${output.stderr.slice(-3000)}\ngateway:\n${log.slice(-3000)}`,
+        ).toHaveLength(2);
+        const [exec = '', write = ''] = results;
+        expect(exec).toMatch(
+          /^NemoClaw blocked exec: OpenClaw is not set to run tools in the NemoClaw sandbox/,
+        );
+        expect(write).toMatch(
+          /^NemoClaw blocked write: OpenClaw is not set to run tools in the NemoClaw sandbox/,
+        );
+        expect(existsSync(execMarker)).toBe(false);
+        expect(existsSync(writeMarker)).toBe(false);
+        // The tools ran (and were refused) in the gateway process, not in the CLI.
+        await waitFor(() => log.includes('NemoClaw blocked exec'), minutes);
+        expect(log).toContain('NemoClaw blocked write');
+      } finally {
+        await stopProcessGroup(gateway);
+        await updateConfig((config) => {
+          delete config.gateway;
+        });
+      }
+    },
+    25 * minutes,
   );
 
   it(
