@@ -3,9 +3,10 @@
  * with an ephemeral state directory that is removed afterwards.
  */
 
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { verifyAuditLog } from '@nemoclaw/audit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeRun } from '../../apps/nemoclaw/src/commands/run.ts';
 import { buildFreshLauncher } from '../../packages/native/test-support/fresh-launcher.ts';
@@ -75,6 +76,20 @@ describe('nemoclaw run with network_policies', () => {
     expect(result.code).toBe(0);
     // The ephemeral proxy state is gone.
     expect(existsSync(join(home, 'run')) ? readdirSync(join(home, 'run')) : []).toEqual([]);
+    // Every decision is in the run's audit log, between its launch and its end, and the chain holds.
+    const log = join(home, 'runs', 'latest', 'events.jsonl');
+    expect((await verifyAuditLog(log)).ok).toBe(true);
+    const events = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).event);
+    expect(events.map((event) => `${event.class_uid} ${event.activity_name}`)).toEqual([
+      '1007 Launch',
+      expect.stringMatching(/^400[12] /),
+      expect.stringMatching(/^400[12] /),
+      '1007 Terminate',
+    ]);
+    expect(JSON.stringify(events[2])).toContain('host-not-allowed');
   });
 
   it('without network_policies there is no proxy and no network at all', async () => {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { AuditRecord } from '@nemoclaw/audit';
 import { Command, Option } from 'commander';
 import { NemoclawCliError } from '../cli-error.js';
@@ -7,12 +7,14 @@ import { NemoclawCliError } from '../cli-error.js';
 /** Where `nemoclaw audit` reads: a sandbox's log or an explicit file. */
 interface LogTarget {
   sandbox?: string;
+  run?: string;
   file?: string;
 }
 
 /**
- * `nemoclaw audit tail|verify`: read and check a sandbox's hash-chained OCSF audit log
- * (`~/.nemoclaw/sandboxes/<name>/audit/events.jsonl` and its rotated files).
+ * `nemoclaw audit tail|verify`: read and check a hash-chained OCSF audit log: a sandbox's
+ * (`~/.nemoclaw/sandboxes/<name>/audit/events.jsonl` and its rotated files) or a `nemoclaw run`'s
+ * (`~/.nemoclaw/runs/<id>/events.jsonl`, `latest` the newest).
  */
 export function createAuditCommand(): Command {
   const audit = new Command('audit')
@@ -22,7 +24,8 @@ export function createAuditCommand(): Command {
   audit
     .command('tail')
     .description('Print the last audit events (of a sandbox, or of a log file)')
-    .addOption(new Option('--sandbox <name>', 'the sandbox whose log to read').conflicts('file'))
+    .addOption(new Option('--sandbox <name>', 'the sandbox whose log to read').conflicts(['file', 'run']))
+    .addOption(new Option('--run <id>', 'a `nemoclaw run` log: its id, or latest').conflicts('file'))
     .addOption(new Option('--file <path>', 'an audit log file (events.jsonl)'))
     .option('-n, --lines <count>', 'how many events to print', '20')
     .option('-f, --follow', 'keep printing events as they are appended (Ctrl-C to stop)')
@@ -58,7 +61,8 @@ export function createAuditCommand(): Command {
   audit
     .command('verify')
     .description('Check the hash chain; exit 0 when intact, 1 naming the first tampered line')
-    .addOption(new Option('--sandbox <name>', 'the sandbox whose log to verify').conflicts('file'))
+    .addOption(new Option('--sandbox <name>', 'the sandbox whose log to verify').conflicts(['file', 'run']))
+    .addOption(new Option('--run <id>', 'a `nemoclaw run` log: its id, or latest').conflicts('file'))
     .addOption(new Option('--file <path>', 'an audit log file (events.jsonl)'))
     .option('--key-file <path>', 'the HMAC key the log was written with (keyed logs)')
     .option('--json', 'print the result as JSON')
@@ -94,13 +98,27 @@ export function createAuditCommand(): Command {
 
 async function resolveLogPath(target: LogTarget): Promise<string> {
   if (target.file !== undefined) return resolve(target.file);
-  if (target.sandbox === undefined) {
-    throw new NemoclawCliError('USAGE', 'name a log: --sandbox NAME or --file PATH', { exitCode: 2 });
+  if (target.sandbox === undefined && target.run === undefined) {
+    throw new NemoclawCliError('USAGE', 'name a log: --sandbox NAME, --run ID (or latest) or --file PATH', {
+      exitCode: 2,
+    });
   }
-  // The same state root the supervisor writes to: $NEMOCLAW_HOME, else ~/.nemoclaw.
+  // The same state root the supervisor and `nemoclaw run` write to: $NEMOCLAW_HOME, else ~/.nemoclaw.
   const { SandboxError, nemoclawHome, sandboxPaths } = await import('@nemoclaw/sandbox');
   try {
-    return sandboxPaths(nemoclawHome(), target.sandbox).auditLog;
+    if (target.run !== undefined) {
+      if (!/^(latest|\d{8}T\d{6}Z-[0-9a-f]{8})$/.test(target.run)) {
+        throw new NemoclawCliError(
+          'USAGE',
+          `--run expects a run id (e.g. 20261130T084500Z-1a2b3c4d) or latest, got "${target.run}"`,
+          {
+            exitCode: 2,
+          },
+        );
+      }
+      return join(nemoclawHome(), 'runs', target.run, 'events.jsonl');
+    }
+    return sandboxPaths(nemoclawHome(), target.sandbox ?? '').auditLog;
   } catch (error) {
     if (error instanceof SandboxError)
       throw new NemoclawCliError('USAGE', error.message, { exitCode: 2, cause: error });

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { verifyAuditLog } from '@nemoclaw/audit';
 import { buildPlan } from '@nemoclaw/native';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NemoclawCliError } from '../cli-error.js';
@@ -150,6 +151,42 @@ describe('nemoclaw run', () => {
       /^nemoclaw: sandbox: policy .*default\.yaml; landlock hard_requirement, \d+ paths .*seccomp default; network none; env \d+ vars; limits /,
     );
     expect(result.stderr).toMatch(/^nemoclaw-sandbox-exec: .*landlock=ABI/m);
+  });
+
+  it('writes a hash-chained audit log per run: launch and terminate, or a failed launch with the reason', async () => {
+    const state = mkdtempSync('/var/tmp/nemoclaw-run-audit-');
+    const result = await run({ command: ['sh', '-c', 'exit 3'], verbose: true }, { NEMOCLAW_HOME: state });
+    expect(result.code).toBe(3);
+    const path = /audit log (\S+)/.exec(result.stderr)?.[1] ?? '';
+    expect(path.startsWith(join(state, 'runs'))).toBe(true);
+    expect(realpathSync(join(state, 'runs', 'latest', 'events.jsonl'))).toBe(realpathSync(path));
+    const verified = await verifyAuditLog(path);
+    expect(verified.ok).toBe(true);
+    const events = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).event);
+    expect(events.map((event) => [event.class_uid, event.activity_name, event.status_id])).toEqual([
+      [1007, 'Launch', 1],
+      [1007, 'Terminate', 2],
+    ]);
+    expect(events[1].status_detail).toMatch(/3/);
+    // a setup failure (RLIMIT_NOFILE above the hard limit): one failed launch with the stage and reason
+    if (!(hardNofile < 1_048_576)) return;
+    const policy = join(workdir, 'nofile-audit.yaml');
+    writeFileSync(
+      policy,
+      `version: 1\nfilesystem_policy:\n  read_only: [/usr, /bin, /lib, /lib64]\nprocess:\n  limits:\n    nofile: ${hardNofile + 1}\n`,
+    );
+    const failed = await run({ command: ['true'], policy }, { NEMOCLAW_HOME: state });
+    expect(failed.code).toBe(125);
+    const latest = join(state, 'runs', 'latest', 'events.jsonl');
+    const lines = readFileSync(latest, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const launch = JSON.parse(lines[0] ?? '{}').event;
+    expect([launch.activity_name, launch.status_id]).toEqual(['Launch', 2]);
+    expect(launch.status_detail).toMatch(/^setup: rlimits: nofile=\d+: /);
+    expect((await verifyAuditLog(latest)).ok).toBe(true);
   });
 
   it('is reachable through the CLI: a missing command is a usage error', async () => {

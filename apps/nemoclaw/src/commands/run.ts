@@ -1,6 +1,7 @@
 import { constants, homedir, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
+import type { NemoclawOcsfEvent } from '@nemoclaw/audit';
 import type { LaunchPlan, SkippedPath } from '@nemoclaw/native';
 import {
   inspectPathOnDisk,
@@ -23,6 +24,7 @@ import {
   planCacheDirectory,
   planCacheKeyFile,
 } from '../plan-cache.js';
+import { type RunAudit, startRunAudit } from './run-audit.js';
 
 /**
  * Exit codes of `nemoclaw run` besides the command's own (which passes through unchanged; 128+N
@@ -136,6 +138,20 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<number
     );
   }
   const home = io.env.HOME?.startsWith('/') === true ? io.env.HOME : homedir();
+  const configuredState = io.env.NEMOCLAW_HOME;
+  if (configuredState !== undefined && configuredState !== '' && !isAbsolute(configuredState)) {
+    throw new NemoclawCliError(
+      'USAGE',
+      `run: NEMOCLAW_HOME must be an absolute path, got "${configuredState}"`,
+      {
+        exitCode: runExitCodes.usage,
+      },
+    );
+  }
+  const stateRoot =
+    configuredState === undefined || configuredState === ''
+      ? join(home, '.nemoclaw')
+      : resolve(configuredState);
   const policiesDir = shippedPoliciesDir();
   const policyPath = request.policy ?? join(policiesDir, 'default.yaml');
   const lookup: PlanCacheLookup = {
@@ -172,13 +188,32 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<number
   }
 
   // With network_policies, the sandbox's only way out is an in-process egress proxy behind the bridge.
+  let audit: RunAudit | null = null;
   const started =
     prepared !== null
       ? startPlanned(prepared, io, policyPath)
-      : await startWithNetwork(policy, { request, io, workdir, home, policyPath });
+      : await startWithNetwork(policy, {
+          request,
+          io,
+          workdir,
+          home,
+          policyPath,
+          onAuditEvent: (build) => audit?.network(build),
+        });
   const { handle, plan, skipped, network } = started;
+  audit = startRunAudit(
+    stateRoot,
+    {
+      pid: handle.pid,
+      executable: plan.command.argv[0] ?? request.command[0] ?? '',
+      argv: request.command,
+      workingDirectory: plan.command.cwd ?? workdir,
+    },
+    request.name === undefined ? {} : { name: request.name },
+  );
   if (request.verbose === true) {
     io.stderr.write(`nemoclaw: ${describePlan(plan, skipped, policyPath)}\n`);
+    io.stderr.write(`nemoclaw: audit log ${audit.path}\n`);
   }
   if (io.stdio === 'pipe') {
     handle.stdin?.end();
@@ -196,23 +231,35 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<number
     ['SIGHUP', forward('SIGHUP')],
   ];
   for (const [signal, handler] of handlers) process.on(signal, handler);
+  let exit: LauncherExit = { code: null, signal: null };
   try {
-    const exit = await handle.exited;
+    exit = await handle.exited;
     if (exit.code !== null) return exit.code;
     return 128 + (exit.signal === null ? 9 : signalNumber(exit.signal));
   } finally {
     for (const [signal, handler] of handlers) process.off(signal, handler);
     await network?.close();
+    await audit.finish(exit).catch((error: unknown) => {
+      io.stderr.write(`nemoclaw: audit: cannot write ${audit?.path}: ${(error as Error).message}\n`);
+    });
   }
 }
 
 /** The launcher as `run` uses it: streams, its exit (a setup failure as its exit code), kill. */
 interface LauncherHandle {
+  readonly pid: number | undefined;
   readonly stdin: SandboxedProcess['stdin'];
   readonly stdout: SandboxedProcess['stdout'];
   readonly stderr: SandboxedProcess['stderr'];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<LauncherExit>;
   kill(signal: NodeJS.Signals): boolean;
+}
+
+/** How the launcher ended; `setupFailure` is its own `stage: reason` line when it could not set the sandbox up. */
+interface LauncherExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly setupFailure?: string;
 }
 
 /** A started sandbox: the launcher, the plan it was given, and the egress proxy (with network). */
@@ -244,10 +291,12 @@ function startPlanned(
 /** The handle `run` needs: a setup failure resolves to the launcher's exit code (its own line already reached stderr). */
 function launcherHandle(sandboxed: SandboxedProcess): LauncherHandle {
   const exited = sandboxed.exited.catch((error: unknown) => {
-    if (error instanceof SandboxSetupError) return { code: error.exitCode, signal: null };
+    if (error instanceof SandboxSetupError)
+      return { code: error.exitCode, signal: null, setupFailure: `${error.stage}: ${error.reason}` };
     throw error;
   });
   return {
+    pid: sandboxed.pid,
     stdin: sandboxed.stdin,
     stdout: sandboxed.stdout,
     stderr: sandboxed.stderr,
@@ -263,10 +312,18 @@ function launcherHandle(sandboxed: SandboxedProcess): LauncherHandle {
  */
 async function startWithNetwork(
   policy: Policy,
-  context: { request: RunRequest; io: RunIo; workdir: string; home: string; policyPath: string },
+  context: {
+    request: RunRequest;
+    io: RunIo;
+    workdir: string;
+    home: string;
+    policyPath: string;
+    /** Every egress decision, as an OCSF event for the run's audit log. */
+    onAuditEvent: (build: (tags: { sandbox: string; correlationUid: string }) => NemoclawOcsfEvent) => void;
+  },
 ): Promise<StartedRun> {
   const { request, io } = context;
-  const [native, { nemoclawHome, startEphemeralNetwork }] = await Promise.all([
+  const [native, { egressDecisionToAuditEvent, nemoclawHome, startEphemeralNetwork }] = await Promise.all([
     import('@nemoclaw/native'),
     import('@nemoclaw/sandbox'),
   ]);
@@ -274,6 +331,7 @@ async function startWithNetwork(
     home: nemoclawHome(io.env),
     onDecision: (decision) => {
       if (!decision.allowed) io.stderr.write(`nemoclaw: egress denied: ${decision.reason ?? 'unknown'}\n`);
+      context.onAuditEvent((tags) => egressDecisionToAuditEvent(decision, { sandbox: tags.sandbox }));
     },
   });
   let sandboxed: SandboxedProcess;
