@@ -114,10 +114,15 @@ describe('nemoclaw audit verify', () => {
   });
 
   it('answers usage errors clearly', async () => {
-    expect((await run('audit', 'verify')).stderr).toMatch(/--sandbox NAME or --file PATH/);
+    expect((await run('audit', 'verify')).stderr).toMatch(
+      /--sandbox NAME, --run ID \(or latest\) or --file PATH/,
+    );
     const bad = await run('audit', 'verify', '--sandbox', '../etc');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/is not a sandbox name/);
+    const badRun = await run('audit', 'verify', '--run', '../../etc');
+    expect(badRun.code).toBe(2);
+    expect(badRun.stderr).toMatch(/--run expects a run id .* or latest, got "\.\.\/\.\.\/etc"/);
   });
 });
 
