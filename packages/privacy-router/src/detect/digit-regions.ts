@@ -10,20 +10,16 @@ function isDigitCode(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
-/** A maximal stretch of digits joined by at most two separators in a row (start and end exclusive of margins). */
-interface Stretch {
-  start: number;
-  end: number;
-  digits: number;
-}
-
-// One entry: the number-shaped recognizers of a scan (phone, card, SSN) share one pass.
+// One entry: the number-shaped recognizers of a scan (phone, card, SSN) share one pass. The
+// stretches (start, end, digit count) are kept as triples in a reused typed array: a text holds
+// a stretch per number, and objects for each cost the garbage collector more than the pass.
 let lastText: string | undefined;
-let lastStretches: Stretch[] = [];
+let stretches = new Int32Array(3 * 256);
+let stretchCount = 0;
 
-function stretchesOf(text: string): Stretch[] {
-  if (text === lastText) return lastStretches;
-  const stretches: Stretch[] = [];
+function findStretches(text: string): void {
+  if (text === lastText) return;
+  stretchCount = 0;
   let index = 0;
   const length = text.length;
   while (index < length) {
@@ -55,17 +51,24 @@ function stretchesOf(text: string): Stretch[] {
       } else break;
       index += 1;
     }
-    stretches.push({ start, end, digits });
+    if (3 * (stretchCount + 1) > stretches.length) {
+      const grown = new Int32Array(stretches.length * 2);
+      grown.set(stretches);
+      stretches = grown;
+    }
+    stretches[3 * stretchCount] = start;
+    stretches[3 * stretchCount + 1] = end;
+    stretches[3 * stretchCount + 2] = digits;
+    stretchCount += 1;
   }
   lastText = text;
-  lastStretches = stretches;
-  return stretches;
 }
 
 /** Forgets the last text's stretches (called at the end of a scan: no text outlives it). */
 export function releaseDigitStretches(): void {
   lastText = undefined;
-  lastStretches = [];
+  stretchCount = 0;
+  if (stretches.length > 3 * 4096) stretches = new Int32Array(3 * 256);
 }
 
 /**
@@ -78,19 +81,18 @@ export function releaseDigitStretches(): void {
 export function digitRegions(text: string, minimumDigits: number, margin = 3): DigitRegion[] {
   const regions: DigitRegion[] = [];
   const length = text.length;
-  for (const stretch of stretchesOf(text)) {
-    if (stretch.digits < minimumDigits) continue;
-    const region = {
-      start: Math.max(0, stretch.start - margin),
-      end: Math.min(length, stretch.end + margin),
-      digits: stretch.digits,
-    };
+  findStretches(text);
+  for (let stretch = 0; stretch < stretchCount; stretch += 1) {
+    const digits = stretches[3 * stretch + 2] ?? 0;
+    if (digits < minimumDigits) continue;
+    const start = Math.max(0, (stretches[3 * stretch] ?? 0) - margin);
+    const end = Math.min(length, (stretches[3 * stretch + 1] ?? 0) + margin);
     const last = regions[regions.length - 1];
     // Nearby regions are scanned together: fewer calls into RE2.
-    if (last !== undefined && region.start <= last.end + 64) {
-      last.end = Math.max(last.end, region.end);
-      last.digits += stretch.digits;
-    } else regions.push(region);
+    if (last !== undefined && start <= last.end + 64) {
+      last.end = Math.max(last.end, end);
+      last.digits += digits;
+    } else regions.push({ start, end, digits });
   }
   return regions;
 }
