@@ -4,7 +4,12 @@ import type { ClientApi } from '../route/conversation-id.js';
 import type { RedactionVault } from './redaction-vault.js';
 import { restoreJson } from './restore-json.js';
 import type { RestoreMode } from './restore-text.js';
-import { formatServerSentEvent, type ServerSentEvent, ServerSentEventParser } from './sse-parser.js';
+import {
+  formatServerSentEvent,
+  parseEventData,
+  type ServerSentEvent,
+  ServerSentEventParser,
+} from './sse-parser.js';
 import { StreamingRestorer } from './streaming-restorer.js';
 
 type JsonRecord = Record<string, unknown>;
@@ -12,16 +17,6 @@ type Emit = (event: ServerSentEvent) => void;
 
 function isRecord(value: unknown): value is JsonRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function parseData(event: ServerSentEvent): JsonRecord | undefined {
-  if (event.data === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(event.data);
-    return isRecord(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function withData(event: ServerSentEvent, data: JsonRecord): ServerSentEvent {
@@ -105,7 +100,7 @@ function chatHandler(vault: RedactionVault): StreamHandler {
         emit(event);
         return;
       }
-      const data = parseData(event);
+      const data = parseEventData(event);
       if (data === undefined) {
         emit(event);
         return;
@@ -209,7 +204,7 @@ function anthropicHandler(vault: RedactionVault): StreamHandler {
   };
   return {
     onEvent(event, emit) {
-      const data = parseData(event);
+      const data = parseEventData(event);
       if (data === undefined) {
         emit(event);
         return;
@@ -268,7 +263,7 @@ function responsesHandler(vault: RedactionVault): StreamHandler {
   };
   return {
     onEvent(event, emit) {
-      const data = parseData(event);
+      const data = parseEventData(event);
       if (data === undefined || typeof data.type !== 'string') {
         emit(data === undefined ? event : withData(event, restoreJson(data, vault) as JsonRecord));
         return;

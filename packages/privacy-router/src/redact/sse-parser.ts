@@ -69,3 +69,16 @@ export function formatServerSentEvent(event: ServerSentEvent): string {
   if (event.data !== undefined) for (const line of event.data.split('\n')) text += `data: ${line}\n`;
   return `${text}\n`;
 }
+
+/** The event's `data` parsed as a JSON object; undefined when it has none, is not JSON, or is not an object. */
+export function parseEventData(event: ServerSentEvent): Record<string, unknown> | undefined {
+  if (event.data === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(event.data);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

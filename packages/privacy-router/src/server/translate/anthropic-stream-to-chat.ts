@@ -1,18 +1,8 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { type ServerSentEvent, ServerSentEventParser } from '../../redact/sse-parser.js';
+import { parseEventData, type ServerSentEvent, ServerSentEventParser } from '../../redact/sse-parser.js';
 import { chatCompletionId, chatFinishReason, chatUsage } from './anthropic-response-to-chat.js';
 import { isRecord, type JsonRecord } from './translation-result.js';
-
-function parse(event: ServerSentEvent): JsonRecord | undefined {
-  if (event.data === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(event.data);
-    return isRecord(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * A transform from an Anthropic Messages stream to an OpenAI chat completion stream:
@@ -40,7 +30,7 @@ export function createAnthropicToChatStream(request: JsonRecord): Transform {
     `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;
   const onEvent = (event: ServerSentEvent): string => {
     if (ended) return '';
-    const data = parse(event);
+    const data = parseEventData(event);
     if (data === undefined) return '';
     const blockIndex = typeof data.index === 'number' ? data.index : 0;
     switch (data.type) {

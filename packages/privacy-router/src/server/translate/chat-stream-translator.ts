@@ -1,6 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { type ServerSentEvent, ServerSentEventParser } from '../../redact/sse-parser.js';
+import { parseEventData, type ServerSentEvent, ServerSentEventParser } from '../../redact/sse-parser.js';
 import { isRecord, type JsonRecord } from './translation-result.js';
 
 /** Metadata of a chat completion stream (from its first chunk). */
@@ -35,16 +35,6 @@ export interface ChatStreamSink {
   end(): string;
 }
 
-function parse(event: ServerSentEvent): JsonRecord | undefined {
-  if (event.data === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(event.data);
-    return isRecord(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function errorMessage(error: unknown): string {
   if (isRecord(error) && typeof error.message === 'string') return error.message;
   return typeof error === 'string' ? error : 'the provider reported an error mid-stream';
@@ -76,7 +66,7 @@ export function createChatStreamTranslator(sink: ChatStreamSink): Transform {
       ended = true;
       return ensureStarted({}) + sink.end();
     }
-    const data = parse(event);
+    const data = parseEventData(event);
     if (data === undefined) return '';
     if (data.error !== undefined) {
       ended = true;
