@@ -31,3 +31,6 @@ echo "setup: npm ci"
 npm ci --no-audit --no-fund
 echo "setup: building packages"
 npm run build --silent
+# npm ci links workspace bins only when their target exists, and the CLI exists only after the
+# build: link `nemoclaw` now so that `npx nemoclaw` works on a fresh clone.
+npm rebuild nemoclaw --ignore-scripts --silent

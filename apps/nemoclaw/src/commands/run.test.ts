@@ -273,10 +273,10 @@ describe('nemoclaw run with the plan cache', () => {
   it('misses when the file system the plan was built on changes', async () => {
     const dir = mkdtempSync('/var/tmp/nemoclaw-run-fs-');
     const first = await run({ command: ['true'], workdir: dir, verbose: true });
-    expect(first.stderr).toMatch(/ 0 pinned read-only/);
+    expect(first.stderr).toMatch(/ 0 pinned read-only \+ 6 placeholders/);
     writeFileSync(join(dir, '.gitconfig'), '[core]\n');
     const second = await run({ command: ['true'], workdir: dir, verbose: true });
-    expect(second.stderr).toMatch(/ 1 pinned read-only/);
+    expect(second.stderr).toMatch(/ 1 pinned read-only \+ 6 placeholders/);
   });
 
   it('applies an edited policy on the next run, and reports a broken edit exactly as without a cache', async () => {
@@ -307,7 +307,7 @@ describe('describePlan', () => {
     );
     expect(describePlan(plan, [{ path: '/x', reason: 'read_only: does not exist' }], 'p.yaml')).toBe(
       'sandbox: policy p.yaml; landlock hard_requirement (ABI override 6), 2 paths (1 writable, 1 missing skipped); ' +
-        '2 masked, 0 pinned read-only; seccomp default; network none; env 1 vars; limits core=0 nofile=64 wall=5s',
+        '2 masked, 0 pinned read-only + 6 placeholders; seccomp default; network none; env 1 vars; limits core=0 nofile=64 wall=5s',
     );
   });
 });

@@ -424,7 +424,7 @@ export function describePlan(plan: LaunchPlan, skipped: readonly SkippedPath[], 
   const parts = [
     `policy ${policyPath}`,
     `landlock ${plan.landlock.compatibility}${plan.abi_override === null ? '' : ` (ABI override ${plan.abi_override})`}, ${plan.landlock.paths.length} paths (${writable} writable${skipped.length === 0 ? '' : `, ${skipped.length} missing skipped`})`,
-    `${plan.filesystem.deny.length} masked, ${plan.filesystem.read_only_binds.length} pinned read-only`,
+    `${plan.filesystem.deny.length} masked, ${plan.filesystem.read_only_binds.length} pinned read-only${placeholderCount(plan) === 0 ? '' : ` + ${placeholderCount(plan)} placeholders`}`,
     `seccomp ${plan.seccomp.profile}${plan.seccomp.allow.length === 0 ? '' : ` +allow ${plan.seccomp.allow.join(',')}`}${plan.seccomp.allow_unix_sockets ? ' +unix sockets' : ''}`,
     `network ${plan.bridge === null ? 'none' : `proxy via ${plan.bridge.listen}`}`,
     `env ${Object.keys(plan.env).length} vars`,
@@ -433,6 +433,11 @@ export function describePlan(plan: LaunchPlan, skipped: readonly SkippedPath[], 
       .join(' ')}${plan.wall_seconds === 0 ? '' : ` wall=${plan.wall_seconds}s`}`,
   ];
   return `sandbox: ${parts.join('; ')}`;
+}
+
+/** Persistence points the launcher holds read-only while they do not exist (directories and files). */
+function placeholderCount(plan: LaunchPlan): number {
+  return (plan.filesystem.placeholders?.length ?? 0) + (plan.filesystem.placeholder_files?.length ?? 0);
 }
 
 function isDirectory(path: string): boolean {
