@@ -27,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -169,18 +168,13 @@ static bool file_unchanged(int fd, const char *content)
 	return got >= 0 && (size_t)got == length && memcmp(buffer, content, length) == 0;
 }
 
-static void detach(const char *path)
-{
-	while (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
-		;
-}
-
 void placeholders_remove(void)
 {
-	/* Newest first (children before parents); each is a mount point in our namespace. */
+	/* Newest first (children before parents). The launcher stays in the caller's mount namespace
+	 * (PID 1 makes the sandbox's), so there is nothing to unmount here, and nothing must be: as
+	 * root without a user namespace, an unmount here would detach the caller's own mounts. */
 	while (held_count > 0) {
 		struct held *entry = &held[--held_count];
-		detach(entry->path);
 		/* Ours (created or adopted), no other sandbox holds it, and still the same inode. */
 		if (entry->owned && entry->fd >= 0 && flock(entry->fd, LOCK_EX | LOCK_NB) == 0 &&
 		    same_inode(entry->fd, entry->path)) {
@@ -195,7 +189,6 @@ void placeholders_remove(void)
 	}
 	while (parent_count > 0) {
 		char *path = parents[--parent_count];
-		detach(path);
 		rmdir(path);
 		free(path);
 	}

@@ -9,9 +9,12 @@ import {
   expectSucceeded,
   inSandbox,
   launcherPath,
+  outside,
   probeInside,
   probeOutside,
+  runningAsRoot,
   shippedPolicy,
+  writePlanFile,
 } from './support/harness.ts';
 
 // Persistence: code the agent plants inside its workdir (or home) that runs LATER, outside the
@@ -343,6 +346,29 @@ describe('placeholders: invisible in effect outside, shared between sandboxes, n
     expect(attempt.stderr).toMatch(/Read-only file system/);
     for (const name of created) expect(existsSync(join(world.workdir, name))).toBe(false); // the last one out
   });
+
+  it.runIf(runningAsRoot)(
+    'a mount the caller has at a placeholder path is left alone (the launcher unmounts nothing of the host)',
+    () => {
+      // As root and without a user namespace the launcher could detach host mounts: it must not try.
+      fresh('placeholder-host-mount');
+      const source = join(world.root, 'vscode-source');
+      const target = join(world.workdir, '.vscode');
+      mkdirSync(source);
+      mkdirSync(target);
+      execFileSync('mount', ['--bind', source, target]);
+      try {
+        const path = writePlanFile(shippedPolicy('default', world), ['true'], world, 'host-mount-plan.json');
+        const plan = JSON.parse(readFileSync(path, 'utf8'));
+        plan.namespaces.user = false;
+        writeFileSync(path, JSON.stringify(plan));
+        expect(outside([launcherPath(), '--plan-file', path]).code).toBe(0);
+        expect(readFileSync('/proc/self/mountinfo', 'utf8')).toContain(` ${target} `);
+      } finally {
+        execFileSync('umount', [target]);
+      }
+    },
+  );
 
   it('placeholders a SIGKILLed launcher left behind are adopted and removed by the next sandbox', async () => {
     fresh('placeholder-killed');
