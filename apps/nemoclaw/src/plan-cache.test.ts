@@ -268,8 +268,6 @@ describe('plan cache', () => {
     expect(planCacheDirectory({ XDG_CACHE_HOME: 'relative' }, '/home/a')).toBe(
       '/home/a/.cache/nemoclaw/plans',
     );
-    expect(planCacheKeyFile({}, '/home/a')).toBe('/home/a/.nemoclaw/plan-cache.key');
-    expect(planCacheKeyFile({ NEMOCLAW_HOME: '/s' }, '/home/a')).toBe('/s/plan-cache.key');
-    expect(planCacheKeyFile({ NEMOCLAW_HOME: 'relative' }, '/home/a')).toBeNull();
+    expect(planCacheKeyFile('/home/a/.nemoclaw')).toBe('/home/a/.nemoclaw/plan-cache.key');
   });
 });

@@ -102,16 +102,11 @@ export function planCacheDirectory(env: Readonly<Record<string, string | undefin
 }
 
 /**
- * Where the cache's key lives: `$NEMOCLAW_HOME/plan-cache.key` (default `<home>/.nemoclaw`, the
- * state root every plan masks); null when NEMOCLAW_HOME is set but not absolute (no cache then).
+ * Where the cache's key lives: `<stateRoot>/plan-cache.key`, in NemoClaw's state root
+ * (`$NEMOCLAW_HOME`, default `<home>/.nemoclaw`), which every plan masks.
  */
-export function planCacheKeyFile(
-  env: Readonly<Record<string, string | undefined>>,
-  home: string,
-): string | null {
-  const configured = env.NEMOCLAW_HOME;
-  if (configured === undefined || configured === '') return join(home, '.nemoclaw', 'plan-cache.key');
-  return isAbsolute(configured) ? join(resolve(configured), 'plan-cache.key') : null;
+export function planCacheKeyFile(stateRoot: string): string {
+  return join(stateRoot, 'plan-cache.key');
 }
 
 /** The cache, opened for one run. */

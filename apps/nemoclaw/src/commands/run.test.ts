@@ -109,6 +109,11 @@ describe('nemoclaw run', () => {
     expect((await failure({ command: ['true'], workdir: join(workdir, 'nope') })).exitCode).toBe(2);
     expect((await failure({ command: ['true'], name: 'bad name!' })).exitCode).toBe(2);
     expect((await failure({ command: [] })).exitCode).toBe(2);
+    const relative = await failure({ command: ['true'] }, { NEMOCLAW_HOME: 'state' });
+    expect([relative.exitCode, relative.message]).toEqual([
+      2,
+      'run: NEMOCLAW_HOME must be an absolute path, got "state"',
+    ]);
   });
 
   it('uses --name as the hostname inside', async () => {

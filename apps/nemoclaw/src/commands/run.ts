@@ -166,7 +166,7 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<number
     nemoclawHome: io.env.NEMOCLAW_HOME ?? null,
     abiOverride: io.env.NEMOCLAW_LANDLOCK_ABI ?? null,
   };
-  const cache = openRunPlanCache(request, io, home);
+  const cache = openRunPlanCache(request, io, home, stateRoot);
   const found = cache?.lookup(lookup, inspectPathOnDisk) ?? null;
   // An entry without a plan is only ever written for a policy with network (the plan needs the bridge).
   const hit = found !== null && (found.plan !== null || policyHasNetwork(found.policy)) ? found : null;
@@ -384,13 +384,11 @@ function policyHasNetwork(policy: Policy): boolean {
  * cannot be trusted. The key is created even then: it must exist before any sandbox runs, so that
  * no sandbox that can write the home directory ever gets to create it.
  */
-function openRunPlanCache(request: RunRequest, io: RunIo, home: string): PlanCache | null {
-  const keyFile = planCacheKeyFile(io.env, home);
-  if (keyFile === null) return null;
+function openRunPlanCache(request: RunRequest, io: RunIo, home: string, stateRoot: string): PlanCache | null {
   const bypass = request.cache === false || io.env.NEMOCLAW_NO_PLAN_CACHE === '1';
   return openPlanCache({
     directory: planCacheDirectory(io.env, home),
-    keyFile,
+    keyFile: planCacheKeyFile(stateRoot),
     buildId: cliBuildId(),
     keyOnly: bypass,
   });
