@@ -26,3 +26,12 @@ export const plainPlaceholderPattern = /\u27e6([A-Z][A-Z_]*_\d+)\u27e7/g;
 
 /** Matches complete placeholders in JSON text, bracket characters raw or `\u`-escaped. */
 export const jsonPlaceholderPattern = /(?:\u27e6|\\u27[eE]6)([A-Z][A-Z_]*_\d+)(?:\u27e7|\\u27[eE]7)/g;
+
+/**
+ * Matches, in JSON text, a placeholder that is a whole JSON string (`"⟦CREDIT_CARD_1⟧"`, brackets
+ * raw or escaped) and is not an object key (no `:` follows) nor preceded by a backslash (an escaped
+ * quote inside a longer string); group 1 is the name. Where such a placeholder stood for a JSON
+ * number, restoring puts the number back in place of the string.
+ */
+export const quotedJsonPlaceholderPattern =
+  /(?<!\\)"(?:\u27e6|\\u27[eE]6)([A-Z][A-Z_]*_\d+)(?:\u27e7|\\u27[eE]7)"(?!\s*:)/g;

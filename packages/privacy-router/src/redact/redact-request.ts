@@ -186,7 +186,8 @@ const betweenNumbers = /^[\s,]*$/;
  * with its formatting and exact number digits: findings inside strings (`jsonPath`) replace the
  * string by its redacted re-encoding; raw-text findings over numbers replace those numbers by a
  * placeholder STRING (a JSON number cannot hold one); raw-text findings inside an object key
- * replace the characters in the key. Returns undefined when a finding fits none of these, or
+ * replace the characters in the key. A finding over one whole number gets a `number` placeholder
+ * (restored as that number, see `restoreText`). Returns undefined when a finding fits none of these, or
  * the result is not valid JSON: the caller then fails closed.
  */
 function redactJsonText(
@@ -240,7 +241,10 @@ function redactJsonText(
     splices.push({
       start: first.start,
       end: last.end,
-      text: JSON.stringify(vault.placeholderFor(finding.type, value)),
+      // One whole number: a number placeholder, restored as that number; several: their text.
+      text: JSON.stringify(
+        vault.placeholderFor(finding.type, value, touched.length === 1 ? 'number' : 'text'),
+      ),
     });
   }
   splices.sort((left, right) => left.start - right.start || left.end - right.end);
@@ -273,6 +277,8 @@ function redactJsonText(
  *   number sent as a JSON number) becomes a placeholder string; when the text cannot be redacted
  *   structurally, the whole arguments string is replaced by one placeholder (fail closed);
  * - numbers of tool inputs (`numeric` findings): replaced by a placeholder string.
+ * Placeholders of whole JSON numbers are made with form `number`: where the model puts one back as
+ * a whole JSON string of a tool input, restoring gives the number again.
  * Placeholder-shaped text the client wrote itself is reserved in the vault first. Returns the copy
  * and how many values were replaced.
  */
@@ -294,7 +300,7 @@ export function redactRequest(
     if (target === undefined || first === undefined) continue;
     redacted += findings.length;
     if (typeof target.value === 'number') {
-      target.owner[target.key] = vault.placeholderFor(first.type, String(target.value));
+      target.owner[target.key] = vault.placeholderFor(first.type, String(target.value), 'number');
       continue;
     }
     const text = target.value;

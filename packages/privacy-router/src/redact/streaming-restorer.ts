@@ -2,6 +2,9 @@ import { maxPlaceholderNameLength, placeholderOpen } from './placeholder.js';
 import type { RedactionVault } from './redaction-vault.js';
 import { type RestoreMode, restoreText } from './restore-text.js';
 
+/** In JSON text: a whole-string placeholder at the end, maybe awaiting its closing quote or what follows. */
+const trailingQuotedPlaceholder =
+  /(?<!\\)"(?:\u27e6|\\u27[eE]6)([A-Z][A-Z_]*_\d+)(?:\u27e7|\\u27[eE]7)(?:"\s*)?$/;
 const escapedOpen = '\\u27e6';
 const escapedClose = '\\u27e7';
 const nameCharacter = /^[A-Z0-9_]$/;
@@ -41,12 +44,16 @@ function isPlaceholderPrefix(tail: string, mode: RestoreMode): boolean {
  * Restores placeholders in a text that arrives in pieces (streamed deltas). A piece ending in what
  * may be the start of a placeholder (`⟦EMA`) is held back until the next piece completes or rules
  * it out, so a placeholder split across SSE chunks is restored all the same; everything else is
- * passed on at once.
+ * passed on at once. In JSON mode a trailing quote that may open a whole-string placeholder, and a
+ * whole-string placeholder of a JSON number until what follows shows it is not an object key, are
+ * held back too, so such a placeholder becomes its number however the pieces are cut.
  */
 export class StreamingRestorer {
   readonly #vault: RedactionVault;
   readonly #mode: RestoreMode;
   #held = '';
+  /** The last raw character passed on (a backslash escapes a quote that starts the next piece). */
+  #previous = '';
 
   constructor(vault: RedactionVault, mode: RestoreMode = 'plain') {
     this.#vault = vault;
@@ -60,14 +67,18 @@ export class StreamingRestorer {
     const cut = this.#holdBackIndex(text);
     const ready = cut === -1 ? text : text.slice(0, cut);
     if (cut !== -1) this.#held = text.slice(cut);
-    return restoreText(ready, this.#vault, this.#mode);
+    const previous = this.#previous;
+    if (ready !== '') this.#previous = ready.charAt(ready.length - 1);
+    return restoreText(ready, this.#vault, this.#mode, previous);
   }
 
   /** The text still held back (at the end of the stream); the restorer is empty afterwards. */
   flush(): string {
     const rest = this.#held;
     this.#held = '';
-    return restoreText(rest, this.#vault, this.#mode);
+    const previous = this.#previous;
+    this.#previous = '';
+    return restoreText(rest, this.#vault, this.#mode, previous);
   }
 
   /** Whether text is being held back. */
@@ -76,14 +87,28 @@ export class StreamingRestorer {
   }
 
   #holdBackIndex(text: string): number {
-    const window = maxPlaceholderNameLength + escapedOpen.length + escapedClose.length;
+    const json = this.#mode === 'json';
+    const window = maxPlaceholderNameLength + escapedOpen.length + escapedClose.length + (json ? 1 : 0);
     const from = Math.max(0, text.length - window);
     let candidate = -1;
-    // The earliest position in the window from which the rest is a placeholder prefix.
+    // The earliest position in the window from which the rest is a placeholder prefix (in JSON
+    // mode also a quote followed by nothing yet or by a placeholder prefix).
     for (let index = text.length - 1; index >= from; index--) {
       const character = text.charAt(index);
-      if (character !== placeholderOpen && !(this.#mode === 'json' && character === '\\')) continue;
+      if (json && character === '"') {
+        const rest = text.slice(index + 1);
+        if (rest === '' || isPlaceholderPrefix(rest, 'json')) candidate = index;
+        continue;
+      }
+      if (character !== placeholderOpen && !(json && character === '\\')) continue;
       if (isPlaceholderPrefix(text.slice(index), this.#mode)) candidate = index;
+    }
+    if (json) {
+      const complete = trailingQuotedPlaceholder.exec(text);
+      const name = complete?.[1];
+      if (complete !== null && name !== undefined && this.#vault.numberOf(name) !== undefined) {
+        candidate = candidate === -1 ? complete.index : Math.min(candidate, complete.index);
+      }
     }
     return candidate;
   }

@@ -3,6 +3,7 @@ import type { RouterInferencePolicy } from '../route/policy-types.js';
 import {
   postJson,
   type RouterFixture,
+  sseData,
   standardPolicy,
   startRouterFixture,
 } from './testing/router-fixture.js';
@@ -97,5 +98,153 @@ describe('attack: a card number carried as a JSON number in tool-call arguments'
     expect(answer.status).toBe(200);
     expect(fixture.anthropic.requests.at(-1)?.body).not.toContain('4539');
     expect(answer.json().content).toEqual([{ type: 'text', text: `[claude] {"card":"${cardNumber}"}` }]);
+  });
+});
+
+/** The concatenated tool-call argument text of a chat completion stream. */
+function streamedChatArguments(text: string): string {
+  return sseData(text)
+    .flatMap((data) => {
+      const choices = (
+        data as { choices?: Array<{ delta?: { tool_calls?: Array<{ function?: { arguments?: string } }> } }> }
+      ).choices;
+      return choices?.[0]?.delta?.tool_calls?.map((call) => call.function?.arguments ?? '') ?? [];
+    })
+    .join('');
+}
+
+/** The concatenated `input_json_delta` text of an Anthropic stream. */
+function streamedAnthropicInput(text: string): string {
+  return sseData(text)
+    .map((data) => (data as { delta?: { type?: string; partial_json?: string } }).delta)
+    .filter((delta) => delta?.type === 'input_json_delta')
+    .map((delta) => delta?.partial_json ?? '')
+    .join('');
+}
+
+describe('a number redacted in tool-call arguments comes back to the client as a number', () => {
+  let fixture: RouterFixture;
+  const chatTools = [{ type: 'function', function: { name: 'pay', parameters: { type: 'object' } } }];
+  const anthropicTools = [{ name: 'pay', input_schema: { type: 'object' } }];
+  const chatBody = {
+    model: 'gpt',
+    tools: chatTools,
+    messages: [
+      { role: 'user', content: 'pay the invoice' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          {
+            id: 'call_1',
+            type: 'function',
+            function: { name: 'pay', arguments: `{"card": ${cardNumber}, "cents": 1250}` },
+          },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: 'declined, retry' },
+    ],
+  };
+  const anthropicBody = {
+    model: 'claude',
+    max_tokens: 50,
+    tools: anthropicTools,
+    messages: [
+      { role: 'user', content: 'pay the invoice' },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 't1', name: 'pay', input: { card: cardNumber, cents: 1250 } }],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'declined, retry' }] },
+    ],
+  };
+  const expected = { card: cardNumber, cents: 1250 };
+  const policyWith = (defaultRoute: string): RouterInferencePolicy => ({
+    ...cloudPolicy({
+      local: fixture.local.baseUrl,
+      cloud: fixture.cloud.baseUrl,
+      anthropic: fixture.anthropic.baseUrl,
+    }),
+    default_route: defaultRoute,
+  });
+  beforeAll(async () => {
+    fixture = await startRouterFixture(cloudPolicy);
+    // The "model" calls the tool again with the arguments it was shown (placeholders included).
+    fixture.cloud.behaviour.toolArguments = echoToolInput;
+    fixture.anthropic.behaviour.toolArguments = echoToolInput;
+    fixture.cloud.behaviour.chunkSize = 1;
+    fixture.anthropic.behaviour.chunkSize = 1;
+  });
+  afterAll(async () => fixture.close());
+
+  it('OpenAI chat, native: non-streamed and streamed in 1-character deltas', async () => {
+    await fixture.router.updatePolicy(policyWith('cloud'));
+    const answer = await postJson(fixture.origin, '/v1/chat/completions', chatBody);
+    expect(answer.status).toBe(200);
+    expect(fixture.cloud.requests.at(-1)?.body).not.toContain('4539');
+    const argumentsText = (
+      answer.json().choices as Array<{ message: { tool_calls: Array<{ function: { arguments: string } }> } }>
+    )[0]?.message.tool_calls[0]?.function.arguments;
+    expect(JSON.parse(argumentsText ?? '')).toEqual(expected);
+    const streamed = await postJson(fixture.origin, '/v1/chat/completions', { ...chatBody, stream: true });
+    expect(streamed.text).not.toContain('\u27e6');
+    expect(JSON.parse(streamedChatArguments(streamed.text))).toEqual(expected);
+  });
+
+  it('Anthropic Messages, native: tool_use.input non-streamed, input_json_delta streamed', async () => {
+    await fixture.router.updatePolicy(policyWith('claude'));
+    const answer = await postJson(fixture.origin, '/v1/messages', anthropicBody);
+    expect(answer.status).toBe(200);
+    expect(fixture.anthropic.requests.at(-1)?.body).not.toContain('4539');
+    expect(answer.json().content).toEqual([
+      { type: 'tool_use', id: 'toolu_1', name: 'note', input: expected },
+    ]);
+    const streamed = await postJson(fixture.origin, '/v1/messages', { ...anthropicBody, stream: true });
+    expect(JSON.parse(streamedAnthropicInput(streamed.text))).toEqual(expected);
+  });
+
+  it('translated both ways (Anthropic client -> chat provider, chat client -> Anthropic provider)', async () => {
+    await fixture.router.updatePolicy(policyWith('cloud'));
+    const toChat = await postJson(fixture.origin, '/v1/messages', anthropicBody);
+    expect(toChat.headers.get('x-nemoclaw-translation')).toBe('anthropic-messages->openai-chat');
+    expect(fixture.cloud.requests.at(-1)?.body).not.toContain('4539');
+    expect(toChat.json().content).toEqual([
+      { type: 'tool_use', id: 'call_1', name: 'note', input: expected },
+    ]);
+    const toChatStream = await postJson(fixture.origin, '/v1/messages', { ...anthropicBody, stream: true });
+    expect(JSON.parse(streamedAnthropicInput(toChatStream.text))).toEqual(expected);
+
+    await fixture.router.updatePolicy(policyWith('claude'));
+    const toAnthropic = await postJson(fixture.origin, '/v1/chat/completions', chatBody);
+    expect(toAnthropic.headers.get('x-nemoclaw-translation')).toBe('openai-chat->anthropic-messages');
+    expect(fixture.anthropic.requests.at(-1)?.body).not.toContain('4539');
+    const argumentsText = (
+      toAnthropic.json().choices as Array<{
+        message: { tool_calls: Array<{ function: { arguments: string } }> };
+      }>
+    )[0]?.message.tool_calls[0]?.function.arguments;
+    expect(JSON.parse(argumentsText ?? '')).toEqual(expected);
+    const toAnthropicStream = await postJson(fixture.origin, '/v1/chat/completions', {
+      ...chatBody,
+      stream: true,
+    });
+    expect(JSON.parse(streamedChatArguments(toAnthropicStream.text))).toEqual(expected);
+  });
+
+  it('a model that writes the placeholder inside a string gets the string form back', async () => {
+    await fixture.router.updatePolicy(policyWith('cloud'));
+    fixture.cloud.behaviour.toolArguments = (body) => {
+      const card = (JSON.parse(echoToolInput(body)) as { card: string }).card;
+      return JSON.stringify({ note: `retry card ${card}`, card });
+    };
+    try {
+      const streamed = await postJson(fixture.origin, '/v1/chat/completions', { ...chatBody, stream: true });
+      expect(JSON.parse(streamedChatArguments(streamed.text))).toEqual({
+        note: `retry card ${cardNumber}`,
+        card: cardNumber,
+      });
+    } finally {
+      fixture.cloud.behaviour.toolArguments = echoToolInput;
+    }
   });
 });

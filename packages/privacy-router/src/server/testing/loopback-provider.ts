@@ -50,6 +50,11 @@ export interface LoopbackProviderBehaviour {
   ignoreStream?: boolean | undefined;
   /** A chat stream sends its first event, then an error event with this message, and ends. */
   streamError?: string | undefined;
+  /**
+   * The JSON text of the tool call's arguments (Anthropic: parsed as `input`); default
+   * `{"text": <last user text>}`.
+   */
+  toolArguments?: ((body: Record<string, unknown>) => string) | undefined;
 }
 
 /** A running loopback provider. */
@@ -125,6 +130,10 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
     toolCalls: true,
   };
   const provider = { clientClosedEarly: 0, streamedBytes: 0 };
+  const toolArgumentsOf = (body: JsonRecord): string =>
+    behaviour.toolArguments === undefined
+      ? JSON.stringify({ text: lastUserText(body) })
+      : behaviour.toolArguments(body);
 
   const streamLarge = (response: ServerResponse, total: number): void => {
     response.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -189,7 +198,7 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
           },
         ],
       });
-      for (const piece of pieces(JSON.stringify({ text: lastUserText(body) }), behaviour.chunkSize)) {
+      for (const piece of pieces(toolArgumentsOf(body), behaviour.chunkSize)) {
         events.push({
           ...base,
           choices: [
@@ -269,7 +278,7 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
           content_block: { type: 'tool_use', id: 'toolu_1', name: 'note', input: {} },
         },
       });
-      for (const piece of pieces(JSON.stringify({ text: lastUserText(body) }), behaviour.chunkSize)) {
+      for (const piece of pieces(toolArgumentsOf(body), behaviour.chunkSize)) {
         events.push({
           event: 'content_block_delta',
           data: {
@@ -469,7 +478,7 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
                             type: 'function',
                             function: {
                               name: 'note',
-                              arguments: JSON.stringify({ text: lastUserText(body) }),
+                              arguments: toolArgumentsOf(body),
                             },
                           },
                         ],
@@ -531,7 +540,14 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
               role: 'assistant',
               model: body.model,
               content: wantsTools
-                ? [{ type: 'tool_use', id: 'toolu_1', name: 'note', input: { text: lastUserText(body) } }]
+                ? [
+                    {
+                      type: 'tool_use',
+                      id: 'toolu_1',
+                      name: 'note',
+                      input: JSON.parse(toolArgumentsOf(body)) as unknown,
+                    },
+                  ]
                 : [{ type: 'text', text: answer }],
               stop_reason: wantsTools ? 'tool_use' : 'end_turn',
             });
