@@ -156,6 +156,96 @@ describe('API translation: Anthropic Messages and OpenAI Responses clients, chat
     expect(plain.text).not.toContain('thinking');
   });
 
+  it('returns the model reasoning to a Responses client as a reasoning item, streamed and not', async () => {
+    fixture.local.behaviour.reasoning = 'Let me think.';
+    const body = { model: 'gpt', input: `card ${card}` };
+    const answer = await postJson(fixture.origin, '/v1/responses', body);
+    expect(answer.json().output).toEqual([
+      {
+        type: 'reasoning',
+        id: 'rs_1',
+        summary: [],
+        content: [{ type: 'reasoning_text', text: 'Let me think.' }],
+        status: 'completed',
+      },
+      {
+        type: 'message',
+        id: 'msg_1',
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: `[local] card ${card}`, annotations: [] }],
+      },
+    ]);
+    const streamed = await postJson(fixture.origin, '/v1/responses', { ...body, stream: true });
+    expect(eventNames(streamed.text).slice(0, 9)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.reasoning_text.delta',
+      'response.reasoning_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.output_item.added',
+    ]);
+    const events = records(streamed.text);
+    expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, index) => index));
+    expect(events[2]).toMatchObject({
+      output_index: 0,
+      item: { type: 'reasoning', summary: [], content: [], status: 'in_progress' },
+    });
+    expect(events[4]).toMatchObject({ output_index: 0, content_index: 0, delta: 'Let me think.' });
+    expect(events[5]).toMatchObject({ text: 'Let me think.' });
+    expect(events.at(-1)).toMatchObject({
+      type: 'response.completed',
+      response: {
+        output: [
+          { type: 'reasoning', content: [{ type: 'reasoning_text', text: 'Let me think.' }] },
+          { type: 'message', content: [{ text: `[local] card ${card}` }] },
+        ],
+      },
+    });
+    const finalOutput = ((events.at(-1)?.response ?? {}) as { output?: Json[] }).output ?? [];
+    expect(finalOutput[1]?.id).not.toBe(finalOutput[0]?.id);
+  });
+
+  it('restores placeholders in reasoning a cloud model returns to a Responses client', async () => {
+    // The cloud model reasons about the placeholder it saw; the client reads the real value.
+    fixture.cloud.behaviour.reasoning = 'The user wrote \u27e6EMAIL_1\u27e7.';
+    const urls = {
+      local: fixture.local.baseUrl,
+      cloud: fixture.cloud.baseUrl,
+      anthropic: fixture.anthropic.baseUrl,
+    };
+    const policy = translationPolicy(urls);
+    const cloud = policy.providers.cloud;
+    if (cloud === undefined) throw new Error('the test policy has a cloud provider');
+    await fixture.router.updatePolicy({
+      ...policy,
+      providers: { ...policy.providers, cloud: { ...cloud, apis: ['openai-chat'] } },
+    });
+    try {
+      const body = { model: 'gpt', input: `mail ${email}` };
+      const answer = await postJson(fixture.origin, '/v1/responses', body);
+      expect(answer.headers.get('x-nemoclaw-translation')).toBe('openai-responses->openai-chat');
+      expect(fixture.cloud.requests.at(-1)?.body).not.toContain('jane.doe');
+      expect(answer.json().output).toMatchObject([
+        { type: 'reasoning', content: [{ type: 'reasoning_text', text: `The user wrote ${email}.` }] },
+        { type: 'message', content: [{ text: `[cloud] mail ${email}` }] },
+      ]);
+      const streamed = await postJson(fixture.origin, '/v1/responses', { ...body, stream: true });
+      expect(streamed.text).not.toContain('\u27e6');
+      expect(
+        records(streamed.text).find((event) => event.type === 'response.reasoning_text.done'),
+      ).toMatchObject({
+        text: `The user wrote ${email}.`,
+      });
+    } finally {
+      fixture.cloud.behaviour.reasoning = undefined;
+      await fixture.router.updatePolicy(policy);
+    }
+  });
+
   it('round-trips a tool call: tools -> functions, tool_calls -> tool_use, tool_use/tool_result -> chat messages', async () => {
     const tools = [{ name: 'note', description: 'Save a note', input_schema: { type: 'object' } }];
     const prompt = `save card ${card}`;

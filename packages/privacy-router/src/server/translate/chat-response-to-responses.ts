@@ -50,6 +50,22 @@ export function messageItem(id: string, text: string, status: string): JsonRecor
   };
 }
 
+/**
+ * The Responses `reasoning` output item for a chat model's reasoning (vLLM `reasoning_content`):
+ * the raw chain of thought as a `reasoning_text` content part, as the Responses API carries
+ * reasoning text of open-weight models; `summary` stays empty (no summary was made) and there is
+ * no `encrypted_content` (nothing for the client to send back: the router drops reasoning items).
+ */
+export function reasoningItem(id: string, text: string, status: string): JsonRecord {
+  return { type: 'reasoning', id, summary: [], content: [{ type: 'reasoning_text', text }], status };
+}
+
+/** The reasoning text of a chat message or delta (`reasoning_content`, or vLLM's newer `reasoning`). */
+export function chatReasoningText(message: JsonRecord): string {
+  const reasoning = message.reasoning_content ?? message.reasoning;
+  return typeof reasoning === 'string' ? reasoning : '';
+}
+
 /** The Responses `function_call` output item for a tool call. */
 export function functionCallItem(
   id: string,
@@ -91,7 +107,8 @@ export function responseObject(
 }
 
 /**
- * Translates an OpenAI chat completion to an OpenAI Responses response: the first choice's content
+ * Translates an OpenAI chat completion to an OpenAI Responses response: the first choice's
+ * reasoning (`reasoning_content`) to a `reasoning` item, its content
  * to a `message` item with `output_text`, its tool calls to `function_call` items,
  * `finish_reason` length/content_filter to status `incomplete` with the reason, usage to
  * input/output tokens. `request` is the client's Responses request.
@@ -101,6 +118,8 @@ export function chatResponseToResponses(completion: JsonRecord, request: JsonRec
   const choice: JsonRecord = isRecord(choices[0]) ? choices[0] : {};
   const message: JsonRecord = isRecord(choice.message) ? choice.message : {};
   const output: JsonRecord[] = [];
+  const reasoning = chatReasoningText(message);
+  if (reasoning !== '') output.push(reasoningItem(responsesId('rs', completion.id), reasoning, 'completed'));
   const text =
     typeof message.content === 'string' && message.content !== ''
       ? message.content

@@ -2,6 +2,7 @@ import type { Transform } from 'node:stream';
 import {
   functionCallItem,
   messageItem,
+  reasoningItem,
   responseObject,
   responsesId,
   responsesStatus,
@@ -11,7 +12,7 @@ import { type ChatStreamSink, createChatStreamTranslator, namedEvent } from './c
 import type { JsonRecord } from './translation-result.js';
 
 interface OpenItem {
-  kind: 'message' | 'function_call';
+  kind: 'message' | 'reasoning' | 'function_call';
   outputIndex: number;
   id: string;
   text: string;
@@ -21,7 +22,10 @@ interface OpenItem {
 
 /**
  * A transform from an OpenAI chat completion stream to an OpenAI Responses stream:
- * `response.created`, `response.in_progress`; per answer text `response.output_item.added`,
+ * `response.created`, `response.in_progress`; per stretch of reasoning (`reasoning_content`) a
+ * `reasoning` item: `response.output_item.added`, `response.content_part.added` (`reasoning_text`),
+ * `response.reasoning_text.delta`, `response.reasoning_text.done`, `response.content_part.done`,
+ * `response.output_item.done`; per answer text `response.output_item.added`,
  * `response.content_part.added`, `response.output_text.delta`, `response.output_text.done`,
  * `response.content_part.done`, `response.output_item.done`; per tool call
  * `response.output_item.added`, `response.function_call_arguments.delta`,
@@ -47,6 +51,20 @@ export function createChatToResponsesStream(request: JsonRecord): Transform {
   const close = (item: OpenItem | undefined): string => {
     if (item === undefined) return '';
     if (open === item) open = undefined;
+    if (item.kind === 'reasoning') {
+      const done = reasoningItem(item.id, item.text, 'completed');
+      output[item.outputIndex] = done;
+      const position = { item_id: item.id, output_index: item.outputIndex, content_index: 0 };
+      return (
+        send({ type: 'response.reasoning_text.done', ...position, text: item.text }) +
+        send({
+          type: 'response.content_part.done',
+          ...position,
+          part: { type: 'reasoning_text', text: item.text },
+        }) +
+        send({ type: 'response.output_item.done', output_index: item.outputIndex, item: done })
+      );
+    }
     if (item.kind === 'message') {
       const done = messageItem(item.id, item.text, 'completed');
       output[item.outputIndex] = done;
@@ -77,7 +95,9 @@ export function createChatToResponsesStream(request: JsonRecord): Transform {
     output.push(
       kind === 'message'
         ? { ...messageItem(id, '', 'in_progress'), content: [] }
-        : functionCallItem(id, callId, name, '', 'in_progress'),
+        : kind === 'reasoning'
+          ? { ...reasoningItem(id, '', 'in_progress'), content: [] }
+          : functionCallItem(id, callId, name, '', 'in_progress'),
     );
     open = item;
     return item;
@@ -121,8 +141,38 @@ export function createChatToResponsesStream(request: JsonRecord): Transform {
         })
       );
     },
-    // Reasoning is not part of the Responses output here: chat servers do not return it encrypted.
-    reasoning: () => '',
+    reasoning(text) {
+      let result = '';
+      let item = open;
+      if (item?.kind !== 'reasoning') {
+        result += close(item);
+        item = openItem('reasoning', responsesId('rs', meta.id, `_${output.length}`));
+        result +=
+          send({
+            type: 'response.output_item.added',
+            output_index: item.outputIndex,
+            item: output[item.outputIndex],
+          }) +
+          send({
+            type: 'response.content_part.added',
+            item_id: item.id,
+            output_index: item.outputIndex,
+            content_index: 0,
+            part: { type: 'reasoning_text', text: '' },
+          });
+      }
+      item.text += text;
+      return (
+        result +
+        send({
+          type: 'response.reasoning_text.delta',
+          item_id: item.id,
+          output_index: item.outputIndex,
+          content_index: 0,
+          delta: text,
+        })
+      );
+    },
     toolStart(index, id, name) {
       const result = close(open);
       const item = openItem('function_call', responsesId('fc', meta.id, `_${index}`), id, name);
