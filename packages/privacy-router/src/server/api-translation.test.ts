@@ -383,6 +383,101 @@ describe('API translation: Anthropic Messages and OpenAI Responses clients, chat
     expect(fixture.local.requests).toHaveLength(0);
   });
 
+  it('sends the images of tool results in a user message after the tool messages, unscanned and intact', async () => {
+    // Base64 of an image whose alphabet happens to spell a valid card number: a payload, not text.
+    const png = `iVBORw0KGgoAAAANSUhEUgAA${card.replaceAll(' ', '')}AAAAAElFTkSuQmCC`;
+    const answer = await postJson(fixture.origin, '/v1/messages', {
+      model: 'claude-sonnet',
+      max_tokens: 64,
+      tools: [{ name: 'screenshot', input_schema: { type: 'object' } }],
+      messages: [
+        { role: 'user', content: 'look at my inbox' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'tool_use', id: 't1', name: 'screenshot', input: {} },
+            { type: 'tool_use', id: 't2', name: 'screenshot', input: { page: 2 } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 't1',
+              content: [
+                { type: 'text', text: `Inbox of ${email}` },
+                { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
+              ],
+            },
+            {
+              type: 'tool_result',
+              tool_use_id: 't2',
+              content: [
+                {
+                  type: 'image',
+                  source: { type: 'base64', media_type: 'image/jpeg', data: '/9j/4AAQSkZJRg==' },
+                },
+              ],
+            },
+            { type: 'text', text: 'what do you see?' },
+          ],
+        },
+      ],
+    });
+    expect(answer.status).toBe(200);
+    // Not routed local: the base64 payload was not scanned as text (no card found in it).
+    expect(answer.headers.get('x-nemoclaw-route')).toBe('cloud');
+    expect(answer.headers.get('x-nemoclaw-redacted')).toBe('1');
+    const messages = fixture.cloud.requests[0]?.json?.messages as Json[];
+    expect(messages.slice(2)).toEqual([
+      { role: 'tool', tool_call_id: 't1', content: 'Inbox of \u27e6EMAIL_1\u27e7' },
+      { role: 'tool', tool_call_id: 't2', content: '(the result is the image in the next user message)' },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Result of tool call t1 (image):' },
+          { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } },
+          { type: 'text', text: 'Result of tool call t2 (image):' },
+          { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,/9j/4AAQSkZJRg==' } },
+          { type: 'text', text: 'what do you see?' },
+        ],
+      },
+    ]);
+    expect(messages[1]).toMatchObject({ role: 'assistant', tool_calls: [{ id: 't1' }, { id: 't2' }] });
+  });
+
+  it('still refuses a PDF inside a tool result, naming the field', async () => {
+    const refused = await postJson(fixture.origin, '/v1/messages', {
+      model: 'c',
+      max_tokens: 5,
+      messages: [
+        { role: 'user', content: 'read it' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'read', input: {} }] },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 't1',
+              content: [
+                { type: 'text', text: 'the file' },
+                {
+                  type: 'document',
+                  source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json()).toMatchObject({ type: 'error', error: { code: 'unsupported_content' } });
+    expect(String((refused.json().error as Json).message)).toContain('messages.2.content.0.content.1');
+    expect(fixture.cloud.requests).toHaveLength(0);
+  });
+
   it('answers a provider error with 502 in the client format, with the provider message', async () => {
     fixture.local.behaviour.fail = {
       status: 500,

@@ -26,19 +26,29 @@ function unsupported(type: unknown, where: string): UntranslatableContent {
   );
 }
 
-/** The text of a `tool_result` block's content (a string, or text blocks). */
-function toolResultText(content: unknown, where: string): string {
-  if (content === undefined || content === null) return '';
-  if (typeof content === 'string') return content;
+/** A `tool_result` block's content: its text, and its images as chat image parts. */
+interface ToolResultContent {
+  text: string;
+  images: JsonRecord[];
+}
+
+/**
+ * The content of a `tool_result` block (a string, or text and image blocks). Images are kept as
+ * chat image parts: a chat `tool` message carries text only, so they travel in a user message.
+ */
+function toolResultContent(content: unknown, where: string): ToolResultContent {
+  if (content === undefined || content === null) return { text: '', images: [] };
+  if (typeof content === 'string') return { text: content, images: [] };
   if (!Array.isArray(content)) throw unsupported(typeof content, where);
   const texts: string[] = [];
+  const images: JsonRecord[] = [];
   content.forEach((block: unknown, index) => {
-    if (!isRecord(block) || block.type !== 'text' || typeof block.text !== 'string') {
-      throw unsupported(isRecord(block) ? block.type : typeof block, `${where}.${index}`);
-    }
-    texts.push(block.text);
+    if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
+    else if (isRecord(block) && block.type === 'image')
+      images.push(imagePart(block.source, `${where}.${index}`));
+    else throw unsupported(isRecord(block) ? block.type : typeof block, `${where}.${index}`);
   });
-  return texts.join('\n');
+  return { text: texts.join('\n'), images };
 }
 
 /** The text of a `system` prompt (a string, or text blocks). */
@@ -62,6 +72,7 @@ function userMessages(content: unknown, where: string): JsonRecord[] {
   if (typeof content === 'string') return [{ role: 'user', content }];
   if (!Array.isArray(content)) return [];
   const toolMessages: JsonRecord[] = [];
+  const toolImages: JsonRecord[] = [];
   const parts: JsonRecord[] = [];
   content.forEach((block: unknown, index) => {
     const at = `${where}.content.${index}`;
@@ -70,10 +81,20 @@ function userMessages(content: unknown, where: string): JsonRecord[] {
       parts.push({ type: 'text', text: block.text });
     else if (block.type === 'image') parts.push(imagePart(block.source, at));
     else if (block.type === 'tool_result') {
-      const text = toolResultText(block.content, `${at}.content`);
+      const callId = String(block.tool_use_id ?? '');
+      const result = toolResultContent(block.content, `${at}.content`);
+      let text = result.text;
+      if (result.images.length > 0) {
+        const count = result.images.length === 1 ? 'image' : `${result.images.length} images`;
+        if (text === '') text = `(the result is the ${count} in the next user message)`;
+        toolImages.push(
+          { type: 'text', text: `Result of tool call ${callId} (${count}):` },
+          ...result.images,
+        );
+      }
       toolMessages.push({
         role: 'tool',
-        tool_call_id: String(block.tool_use_id ?? ''),
+        tool_call_id: callId,
         content: block.is_error === true ? `Error: ${text}` : text,
       });
     } else if (
@@ -85,8 +106,10 @@ function userMessages(content: unknown, where: string): JsonRecord[] {
       parts.push({ type: 'text', text: block.source.data });
     } else if (!droppedBlocks.has(String(block.type))) throw unsupported(block.type, at);
   });
-  // Tool results answer the assistant's tool calls and must come right after them.
+  // Tool results answer the assistant's tool calls and must come right after them; their images
+  // follow in one user message, with the user's own content (roles keep alternating).
   const messages = [...toolMessages];
+  parts.unshift(...toolImages);
   if (parts.length > 0) {
     const onlyText = parts.every((part) => part.type === 'text');
     messages.push({
@@ -158,8 +181,10 @@ function toolChoice(choice: unknown): unknown {
  * system message, text and image blocks to content parts, `tool_use` blocks to `tool_calls`,
  * `tool_result` blocks to `tool` messages, custom tools to functions, `tool_choice`,
  * `max_tokens`, `temperature`, `top_p`, `stop_sequences`, `stream` (with usage), and
- * `metadata.user_id` to `user`. Thinking blocks are dropped; server tools, documents other than
- * plain text, and tool results with images cannot be expressed and are refused with the field.
+ * `metadata.user_id` to `user`. Images inside tool results go, after the `tool` messages (which
+ * keep the text), in a user message that names the tool call. Thinking blocks are dropped; server
+ * tools and documents other than plain text (also inside tool results) cannot be expressed and are
+ * refused with the field.
  */
 export function anthropicRequestToChat(body: JsonRecord): TranslationResult {
   return translating(() => {
