@@ -1,7 +1,7 @@
 // Span-level evaluation on NemoClaw's labelled agent prompts (eval/agent-prompts.json). A
 // prediction is a true positive when it has the gold entity's type and overlaps it by at least
 // half of the longer of the two spans; each gold entity is matched once. Only the labelled types
-// are scored (URL, ORGANIZATION and LOCATION predictions are ignored on this set).
+// are scored (URL and LOCATION predictions are ignored on this set).
 import { tally } from './metrics.mjs';
 
 /** Resolves the `value` labels of the set to offsets (successive equal values take successive occurrences). */

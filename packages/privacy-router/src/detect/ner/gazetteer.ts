@@ -1,4 +1,10 @@
 import nlp from 'compromise';
+import {
+  excludedLexiconOrganizations,
+  organizationAcronyms,
+  wellKnownOrganizations,
+} from './organization-names.js';
+import { tokenize } from './tokenize.js';
 
 /** Word lists for the name/place/organisation recognizer, drawn from compromise's bundled lexicon. */
 export interface Gazetteer {
@@ -12,8 +18,14 @@ export interface Gazetteer {
   places: ReadonlySet<string>;
   /** Lower-case countries only (also matched when written in lower case). */
   countries: ReadonlySet<string>;
-  /** Lower-case organisation names (may be several words). */
+  /**
+   * Lower-case organisation names (may be several words), normalised like {@link tokenize} splits
+   * them (`procter & gamble` is `procter gamble`): compromise's lexicon without its bands, plus the
+   * curated {@link wellKnownOrganizations}.
+   */
   organizations: ReadonlySet<string>;
+  /** Lower-case organisation acronyms matched when written in capitals (`ibm`, `kpmg`). */
+  organizationAcronyms: ReadonlySet<string>;
   /** Lower-case last words that make a capitalised phrase an organisation (`bank`, `inc`, `university`). */
   organizationSuffixes: ReadonlySet<string>;
   /** Lower-case words that compromise knows as something other than a name (common English words). */
@@ -97,6 +109,13 @@ const excludedOrganizationSuffixes = new Set([
 
 let cached: Gazetteer | undefined;
 
+/** An organisation name as the recognizer joins a chunk: its words, lower case, one space apart. */
+function normalizedName(name: string): string {
+  return tokenize(name)
+    .map((token) => token.lower)
+    .join(' ');
+}
+
 /** Builds the gazetteer once per process (about 25 000 lexicon entries; a few milliseconds). */
 export function gazetteer(): Gazetteer {
   if (cached) return cached;
@@ -111,6 +130,7 @@ export function gazetteer(): Gazetteer {
   const countries = new Set<string>();
   const organizations = new Set<string>();
   const commonWords = new Set<string>();
+  const excludedOrganizations = new Set(excludedLexiconOrganizations);
   let longestEntryWords = 1;
   for (const [word, tagOrTags] of Object.entries(model.one.lexicon)) {
     const tags = Array.isArray(tagOrTags) ? tagOrTags : [tagOrTags];
@@ -123,12 +143,16 @@ export function gazetteer(): Gazetteer {
         countries.add(word);
         places.add(word);
       } else if (placeTags.has(tag) && word.length > 4) places.add(word);
-      else if (tag === 'Organization' && word.length > 3) organizations.add(word);
+      else if (tag === 'Organization' && word.length > 3 && !excludedOrganizations.has(word))
+        organizations.add(normalizedName(word));
     }
     if (tags.some((tag) => !nameTags.has(tag) && !placeTags.has(tag) && tag !== 'Organization'))
       commonWords.add(word);
     if (words > longestEntryWords && words <= 5) longestEntryWords = words;
   }
+  for (const name of wellKnownOrganizations) organizations.add(normalizedName(name));
+  organizations.delete('');
+  const acronyms = new Set(organizationAcronyms.map((acronym) => acronym.toLowerCase()));
   const organizationSuffixes = new Set<string>(extraOrganizationSuffixes);
   for (const word of Object.keys(model.two?.orgWords ?? {}))
     if (!excludedOrganizationSuffixes.has(word)) organizationSuffixes.add(word);
@@ -151,6 +175,7 @@ export function gazetteer(): Gazetteer {
     places,
     countries,
     organizations,
+    organizationAcronyms: acronyms,
     organizationSuffixes,
     commonWords,
     longestEntryWords,

@@ -1,6 +1,20 @@
 import type { EntityType, Finding } from '../finding.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 import { type Gazetteer, gazetteer } from './gazetteer.js';
+import {
+  followingCue,
+  isCodeIdentifier,
+  isLowerCaseLegalForm,
+  isNamePair,
+  isOrganizationAcronym,
+  isOrganizationWordTerm,
+  isSignatureCompanyLine,
+  legalFormAfter,
+  namesAnOfficeHolder,
+  organizationEnd,
+  partnershipFrom,
+  strongCueBefore,
+} from './organization-cues.js';
 import { type Token, tokenize } from './tokenize.js';
 
 const honorifics = new Set([
@@ -165,6 +179,8 @@ interface Chunk {
   tokens: Token[];
   start: number;
   end: number;
+  /** Two of its words are joined by ` & ` (`Procter & Gamble`). */
+  ampersand: boolean;
 }
 
 function isCommon(word: string, lexicon: Gazetteer): boolean {
@@ -190,6 +206,7 @@ function chunksOf(tokens: readonly Token[]): { chunk: Chunk; index: number }[] {
       continue;
     }
     const members: Token[] = [first];
+    let ampersand = false;
     let next = index + 1;
     while (next < tokens.length) {
       const token = tokens[next];
@@ -197,7 +214,9 @@ function chunksOf(tokens: readonly Token[]): { chunk: Chunk; index: number }[] {
       if (token === undefined || previous === undefined) break;
       const afterHonorific =
         honorifics.has(previous.lower) && (token.gapBefore === '. ' || token.gapBefore === ' ');
-      if (!afterHonorific && (token.gapBefore !== ' ' || token.sentenceStart)) break;
+      const joinedByAmpersand = token.gapBefore === ' & ' && token.capitalized;
+      if (joinedByAmpersand) ampersand = true;
+      else if (!afterHonorific && (token.gapBefore !== ' ' || token.sentenceStart)) break;
       if (token.capitalized) members.push(token);
       else if (
         nameParticles.has(token.lower) &&
@@ -210,7 +229,7 @@ function chunksOf(tokens: readonly Token[]): { chunk: Chunk; index: number }[] {
       if (members.length >= 6) break;
     }
     const last = members[members.length - 1] ?? first;
-    chunks.push({ chunk: { tokens: members, start: first.start, end: last.end }, index });
+    chunks.push({ chunk: { tokens: members, start: first.start, end: last.end, ampersand }, index });
     index = next;
   }
   return chunks;
@@ -237,7 +256,27 @@ export function createNamesRecognizer(): Recognizer {
     scan(input: ScanInput): Finding[] {
       const tokens = tokenize(input.text, input.lowerText);
       const findings: Finding[] = [];
-      for (const { chunk, index } of chunksOf(tokens)) classifyChunk(chunk, index, tokens, lexicon, findings);
+      const text = input.text;
+      // Tokens up to this offset belong to a partnership name already reported.
+      let coveredUntil = -1;
+      for (const { chunk, index } of chunksOf(tokens)) {
+        if (chunk.start < coveredUntil) continue;
+        const head = chunk.tokens[0];
+        const lastToken = chunk.tokens[chunk.tokens.length - 1];
+        // `[The] Jones, Mitchell and Williams`: a partnership, one organisation.
+        if (
+          lastToken !== undefined &&
+          (chunk.tokens.length === 1 || (chunk.tokens.length === 2 && head?.lower === 'the'))
+        ) {
+          const third = partnershipFrom(tokens, lastToken);
+          if (third !== undefined) {
+            findings.push(finding('ORGANIZATION', lastToken.start, organizationEnd(text, third), 0.7));
+            coveredUntil = third.end;
+            continue;
+          }
+        }
+        classifyChunk(chunk, index, tokens, lexicon, findings, text);
+      }
       // Multi-word places in any case ("Saint Vincent and the Grenadines", "costa rica").
       for (let index = 0; index < tokens.length; index += 1) {
         const head = tokens[index];
@@ -259,8 +298,25 @@ export function createNamesRecognizer(): Recognizer {
           break;
         }
       }
-      // Countries written in lower case ("from nauru").
+      // Countries written in lower case ("from nauru"), organisation acronyms ("at IBM") and
+      // lower-case names with a legal form ("davis ltd.").
       for (const token of tokens) {
+        if (isOrganizationAcronym(text, token, lexicon)) {
+          findings.push(finding('ORGANIZATION', token.start, token.end, 0.7));
+          continue;
+        }
+        if (isLowerCaseLegalForm(token)) {
+          const name = tokens[token.index - 1];
+          if (
+            name !== undefined &&
+            !name.capitalized &&
+            token.gapBefore === ' ' &&
+            !isCommon(name.lower, lexicon) &&
+            name.end - name.start > 1
+          )
+            findings.push(finding('ORGANIZATION', name.start, organizationEnd(text, token), 0.6));
+          continue;
+        }
         if (
           !token.capitalized &&
           lexicon.countries.has(token.lower) &&
@@ -280,6 +336,7 @@ function classifyChunk(
   tokens: readonly Token[],
   lexicon: Gazetteer,
   findings: Finding[],
+  text: string,
 ): void {
   let members = chunk.tokens;
   // Drop leading words that are never names ("The", "My") and honorifics (kept as a signal).
@@ -322,12 +379,54 @@ function classifyChunk(
     findings.push(finding('LOCATION', start, end, locationContext.has(contextWord) ? 0.85 : 0.75));
     return;
   }
-  if (
-    lexicon.organizations.has(phrase) ||
-    (members.length >= 2 && lexicon.organizationSuffixes.has(last.lower))
-  ) {
-    findings.push(finding('ORGANIZATION', start, end, 0.75));
-    return;
+  // Organisations: a legal form after the name (`Acme LLC`), a known name (not after an
+  // honorific: `Mr. Ford`), an organisation word at the end (`Globex Holdings`), `X & Y`, a known
+  // organisation followed by more capitalised words (`Google Maps`), a noun after it (`the Globex
+  // office`, `Initech's CEO`), or a strong cue before it (`works at`, `acquired by`). Never for
+  // identifiers in code (`new OpenAI(`, `ANTHROPIC_API_KEY`) or terms such as `Security Group`.
+  const firstIsGivenName = lexicon.firstNames.has(first.lower);
+  const inCode = isCodeIdentifier(text, tokens, start, end, first);
+  if (!honorific && !inCode) {
+    const legalForm = legalFormAfter(text, tokens, last);
+    if (legalForm !== undefined) {
+      findings.push(finding('ORGANIZATION', start, organizationEnd(text, legalForm), 0.75));
+      return;
+    }
+    if (lexicon.organizations.has(phrase)) {
+      findings.push(finding('ORGANIZATION', start, organizationEnd(text, last), 0.75));
+      return;
+    }
+    if (members.length >= 2 && isOrganizationWordTerm(members)) return;
+    const everyWordCommon = members.every((member) => isCommon(member.lower, lexicon));
+    if (
+      members.length >= 2 &&
+      lexicon.organizationSuffixes.has(last.lower) &&
+      !(chunk.ampersand && everyWordCommon)
+    ) {
+      findings.push(finding('ORGANIZATION', start, organizationEnd(text, last), 0.75));
+      return;
+    }
+    if (
+      !firstIsGivenName &&
+      members.length >= 2 &&
+      (lexicon.organizations.has(first.lower) ||
+        (chunk.ampersand &&
+          !everyWordCommon &&
+          members.some((member) => lexicon.lastNames.has(member.lower))))
+    ) {
+      findings.push(finding('ORGANIZATION', start, end, 0.7));
+      return;
+    }
+    const cue = followingCue(tokens, last);
+    const cueBefore = strongCueBefore(tokens, first);
+    if (
+      (cue === 'plain' && namesAnOfficeHolder(members, lexicon)) ||
+      (cue === 'possessive' && !firstIsGivenName && !lexicon.people.has(phrase)) ||
+      (cueBefore !== undefined && (cueBefore !== 'for' || !firstIsGivenName))
+    ) {
+      findings.push(finding('ORGANIZATION', start, end, 0.7));
+      return;
+    }
   }
   if (lexicon.people.has(phrase)) {
     findings.push(finding('PERSON', start, end, 0.85));
@@ -341,17 +440,18 @@ function classifyChunk(
         const tailFirst = members[cut];
         if (tailFirst) findings.push(finding('LOCATION', tailFirst.start, end, 0.7));
         classifyChunk(
-          { tokens: members.slice(0, cut), start, end: members[cut - 1]?.end ?? start },
+          { tokens: members.slice(0, cut), start, end: members[cut - 1]?.end ?? start, ampersand: false },
           index,
           tokens,
           lexicon,
           findings,
+          text,
         );
         return;
       }
     }
   }
-  const firstIsGiven = lexicon.firstNames.has(first.lower);
+  const firstIsGiven = firstIsGivenName;
   const firstIsCommon = isCommon(first.lower, lexicon);
   const lastIsFamily = lexicon.lastNames.has(last.lower);
   if (honorific) {
@@ -362,6 +462,21 @@ function classifyChunk(
   }
   if (firstIsGiven && members.length >= 2 && members.length <= 4) {
     findings.push(finding('PERSON', start, end, firstIsCommon ? 0.6 : 0.85));
+    return;
+  }
+  // A line of its own between another line and an address line: the company line of a
+  // signature or an address block (`Jane Roe\nGlobex Industries\n42 Main Street`).
+  if (!firstIsGiven && isSignatureCompanyLine(tokens, first, last)) {
+    findings.push(finding('ORGANIZATION', start, end, 0.6));
+    return;
+  }
+  if (
+    members.length === 1 &&
+    isNamePair(text, first, lexicon) &&
+    !personContext.has(contextWord) &&
+    !locationContext.has(contextWord)
+  ) {
+    findings.push(finding('ORGANIZATION', start, end, 0.6));
     return;
   }
   if (lastIsFamily && members.length >= 2 && members.length <= 4) {
@@ -378,7 +493,8 @@ function classifyChunk(
   if (first.sentenceStart && !labelled) return;
   if (locationContext.has(contextWord) || twoWordLocation)
     findings.push(finding('LOCATION', start, end, 0.5));
-  else if (organizationContext.has(contextWord)) findings.push(finding('ORGANIZATION', start, end, 0.5));
-  else if (personContext.has(contextWord) || members.length >= 2)
+  else if (organizationContext.has(contextWord) && !inCode)
+    findings.push(finding('ORGANIZATION', start, end, 0.5));
+  else if (personContext.has(contextWord) || (members.length >= 2 && !chunk.ampersand))
     findings.push(finding('PERSON', start, end, members.length >= 2 ? 0.6 : 0.5));
 }
