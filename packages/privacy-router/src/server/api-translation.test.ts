@@ -573,14 +573,15 @@ describe('API translation: Anthropic Messages and OpenAI Responses clients, chat
     expect(fixture.decisions.at(-1)?.outcome).toBe('aborted');
   });
 
-  it('refuses what has no translation (token counting for a chat-only provider) with 502 provider_api_unsupported', async () => {
+  it('answers token counting for a chat-only provider itself (estimated: this provider has no /tokenize)', async () => {
     const count = await postJson(fixture.origin, '/v1/messages/count_tokens', {
       model: 'c',
       messages: [{ role: 'user', content: `card ${card}` }],
     });
-    expect(count.status).toBe(502);
-    expect(count.json()).toMatchObject({ type: 'error', error: { code: 'provider_api_unsupported' } });
-    expect(fixture.local.requests).toHaveLength(0);
+    expect(count.status).toBe(200);
+    expect(count.headers.get('x-nemoclaw-token-count')).toBe('estimated');
+    expect(count.json()).toEqual({ input_tokens: 3 + 3 + 1 + 8 });
+    expect(fixture.local.requests.map((request) => request.path)).toEqual(['/tokenize']);
   });
 
   it('translates a Responses request (items, function calls, outputs) and its answer', async () => {

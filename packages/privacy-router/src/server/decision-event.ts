@@ -39,8 +39,16 @@ export interface RouteDecisionEvent {
   policyGeneration: number;
   /** HTTP status returned to the client (0 if the client went away first). */
   status: number;
-  /** How the request ended. */
-  outcome: 'forwarded' | 'blocked' | 'failed' | 'aborted';
+  /**
+   * How the request ended; `answered`: the router answered itself without forwarding (a token
+   * count estimated locally).
+   */
+  outcome: 'forwarded' | 'answered' | 'blocked' | 'failed' | 'aborted';
+  /**
+   * For `/v1/messages/count_tokens` to a provider without Anthropic Messages: `tokenizer` when the
+   * provider's tokenizer counted, `estimated` when the router estimated locally.
+   */
+  tokenCount?: 'tokenizer' | 'estimated' | undefined;
   /** Milliseconds from arrival to the end of the response. */
   durationMs: number;
 }

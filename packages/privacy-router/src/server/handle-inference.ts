@@ -17,6 +17,8 @@ import {
 import type { ResolvedProvider } from '../route/resolve-providers.js';
 import { type ErrorFormat, type RouterErrorCode, sendError, streamErrorEvent } from './client-errors.js';
 import type { RouteDecisionEvent } from './decision-event.js';
+import { estimateAnthropicInputTokens } from './estimate-tokens.js';
+import { countWithProviderTokenizer } from './provider-tokenizer.js';
 import { readBody } from './read-body.js';
 import { checkRequestShape } from './request-shapes.js';
 import type { RouterRuntime } from './router-runtime.js';
@@ -103,6 +105,71 @@ function routeHeaders(
   return headers;
 }
 
+/** The placeholders of a conversation (a fresh vault for a request without a conversation). */
+function conversationVault(runtime: RouterRuntime, conversationId: string | undefined): RedactionVault {
+  if (conversationId === undefined) return new RedactionVault();
+  const known = runtime.vaults.get(conversationId);
+  if (known !== undefined) return known;
+  const vault = new RedactionVault();
+  runtime.vaults.set(conversationId, vault);
+  return vault;
+}
+
+/** The Anthropic token counting path. */
+const countTokensPath = '/v1/messages/count_tokens';
+
+/**
+ * Answers `POST /v1/messages/count_tokens` routed to a provider that does not serve Anthropic
+ * Messages: the request (redacted when the route says so) is counted by the provider's own
+ * tokenizer when it has one (vLLM's `/tokenize`), else estimated locally
+ * (`estimateAnthropicInputTokens`); `x-nemoclaw-token-count` says which. Nothing is refused: a
+ * count is advisory, and an estimate sends nothing anywhere.
+ */
+async function answerTokenCount(
+  exchange: Exchange,
+  provider: ResolvedProvider,
+  decision: RouteDecision,
+  body: Record<string, unknown>,
+  scan: ReturnType<typeof scanRequestTexts>,
+  conversationId: string | undefined,
+): Promise<{ outcome: RouteDecisionEvent['outcome']; method: 'tokenizer' | 'estimated'; redacted: number }> {
+  const { runtime, response } = exchange;
+  let outgoing = body;
+  let redacted = 0;
+  if (decision.redact && scan.findings.length > 0) {
+    const result = redactRequest(body, scan, conversationVault(runtime, conversationId));
+    outgoing = result.body;
+    redacted = result.redacted;
+  }
+  const counted = await countWithProviderTokenizer(
+    runtime,
+    exchange.state,
+    provider,
+    outgoing,
+    exchange.request.headers,
+    exchange.abort.signal,
+  );
+  if (!counted.ok && counted.miss === 'aborted') return { outcome: 'aborted', method: 'estimated', redacted };
+  if (!counted.ok) {
+    runtime.logger.info(
+      { requestId: exchange.requestId, provider: provider.id, miss: counted.miss },
+      'token count estimated locally',
+    );
+  }
+  const method = counted.ok ? 'tokenizer' : 'estimated';
+  const text = JSON.stringify({
+    input_tokens: counted.ok ? counted.count : estimateAnthropicInputTokens(outgoing),
+  });
+  response.writeHead(200, {
+    ...routeHeaders(exchange, decision, redacted),
+    'x-nemoclaw-token-count': method,
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+  });
+  response.end(text);
+  return { outcome: counted.ok ? 'forwarded' : 'answered', method, redacted };
+}
+
 async function sendUpstream(
   exchange: Exchange,
   provider: ResolvedProvider,
@@ -130,11 +197,7 @@ async function sendUpstream(
   let outgoing: Record<string, unknown> | undefined;
   let redacted = 0;
   if (decision.redact && scan.findings.length > 0) {
-    if (conversationId !== undefined) {
-      const known = runtime.vaults.get(conversationId);
-      if (known === undefined) runtime.vaults.set(conversationId, vault);
-      else vault = known;
-    }
+    vault = conversationVault(runtime, conversationId);
     const result = redactRequest(body, scan, vault);
     outgoing = result.body;
     redacted = result.redacted;
@@ -416,6 +479,7 @@ export async function handleInference(
   runtime.counters.inFlight++;
   let redactedCount = 0;
   let translated: ApiTranslation | undefined;
+  let tokenCount: RouteDecisionEvent['tokenCount'];
   let outcome: RouteDecisionEvent['outcome'] = 'failed';
   response.on('close', () => {
     runtime.counters.inFlight--;
@@ -445,6 +509,7 @@ export async function handleInference(
       redact: decision.redact,
       redactedValues: redactedCount,
       translation: translated === undefined ? undefined : { from: translated.from, to: translated.to },
+      tokenCount,
       reason: decision.reason,
       reasonText: formatRouteReason(decision.reason),
       sticky: decision.sticky,
@@ -499,6 +564,14 @@ export async function handleInference(
           : `request blocked by the inference policy (${formatRouteReason(decision.reason)})`,
         routeHeaders(exchange, decision, 0),
       );
+      return;
+    }
+    if (path === countTokensPath && !route.apis.has('anthropic-messages')) {
+      const counted = await answerTokenCount(exchange, route, decision, body, scan, conversationId);
+      outcome = counted.outcome;
+      tokenCount = counted.method;
+      redactedCount = counted.redacted;
+      if (counted.redacted > 0) runtime.counters.redacted++;
       return;
     }
     attempt = await sendUpstream(exchange, route, decision, body, read.value, scan, conversationId);

@@ -43,10 +43,15 @@ export function decisionToOcsfEvent(
     provider: { name: event.provider?.id ?? 'block', kind: event.provider?.kind ?? 'none' },
     model: event.model,
     // A translated call names both APIs, e.g. `messages->chat.completions`.
+    // A token count answered without Anthropic Messages: by the provider's tokenizer, or estimated.
     operation:
-      event.translation === undefined
-        ? operations[event.api]
-        : `${operations[event.translation.from]}->${operations[event.translation.to]}`,
+      event.tokenCount === 'tokenizer'
+        ? 'messages.count_tokens->tokenize'
+        : event.tokenCount === 'estimated'
+          ? 'messages.count_tokens'
+          : event.translation === undefined
+            ? operations[event.api]
+            : `${operations[event.translation.from]}->${operations[event.translation.to]}`,
     ...(rule === undefined ? {} : { rule }),
     entityCounts,
     redactedCount: event.redactedValues,

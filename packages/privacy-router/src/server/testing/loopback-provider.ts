@@ -55,6 +55,72 @@ export interface LoopbackProviderBehaviour {
    * `{"text": <last user text>}`.
    */
   toolArguments?: ((body: Record<string, unknown>) => string) | undefined;
+  /**
+   * Serve vLLM's `POST /tokenize` (at the server root) for chat requests, with its contract: chat
+   * messages only (400 otherwise), `model` optional but, when given, the served one (404
+   * otherwise); the count is {@link loopbackTokenCount}. Unset: `/tokenize` answers 404.
+   */
+  tokenizer?: { servedModel: string } | undefined;
+}
+
+const chatRoles = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
+
+/** Why a chat message list breaks vLLM's chat message schema, or undefined when it is valid. */
+function chatMessagesProblem(messages: unknown): string | undefined {
+  if (!Array.isArray(messages) || messages.length === 0) return 'messages: a non-empty list is required';
+  for (const [index, message] of messages.entries()) {
+    if (!isRecord(message) || typeof message.role !== 'string' || !chatRoles.has(message.role))
+      return `messages.${index}: a chat message with a chat role is required`;
+    const content = message.content;
+    if (Array.isArray(content)) {
+      for (const part of content) {
+        if (!isRecord(part)) return `messages.${index}.content: parts must be objects`;
+        if (part.type === 'text' && typeof part.text === 'string') continue;
+        if (part.type === 'image_url' && isRecord(part.image_url) && typeof part.image_url.url === 'string')
+          continue;
+        return `messages.${index}.content: unknown part type ${JSON.stringify(part.type)}`;
+      }
+    } else if (content !== null && content !== undefined && typeof content !== 'string') {
+      return `messages.${index}.content: a string, a list of parts or null is required`;
+    }
+    if (message.role === 'tool' && typeof message.tool_call_id !== 'string')
+      return `messages.${index}: tool messages need tool_call_id`;
+    if (message.tool_calls !== undefined) {
+      if (!Array.isArray(message.tool_calls)) return `messages.${index}.tool_calls: a list is required`;
+      for (const call of message.tool_calls) {
+        if (!isRecord(call) || !isRecord(call.function) || typeof call.function.arguments !== 'string')
+          return `messages.${index}.tool_calls: function.arguments must be a JSON string`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The loopback tokenizer's count for chat messages: 3 per message, 1 per whitespace-separated word
+ * of text content, tool-call name and arguments, 1 per image part, 2 for the generation prompt
+ * (`add_generation_prompt`, default true), and 1 per 4 characters of the tools' JSON.
+ */
+export function loopbackTokenCount(body: Record<string, unknown>): number {
+  const words = (text: string): number => text.split(/\s+/).filter((word) => word !== '').length;
+  let count = body.add_generation_prompt === false ? 0 : 2;
+  for (const message of Array.isArray(body.messages) ? body.messages : []) {
+    if (!isRecord(message)) continue;
+    count += 3;
+    if (typeof message.content === 'string') count += words(message.content);
+    if (Array.isArray(message.content)) {
+      for (const part of message.content) {
+        if (isRecord(part) && typeof part.text === 'string') count += words(part.text);
+        else count += 1;
+      }
+    }
+    for (const call of Array.isArray(message.tool_calls) ? message.tool_calls : []) {
+      if (isRecord(call) && isRecord(call.function))
+        count += words(`${String(call.function.name)} ${String(call.function.arguments)}`);
+    }
+  }
+  if (Array.isArray(body.tools)) count += Math.ceil(JSON.stringify(body.tools).length / 4);
+  return count;
 }
 
 /** A running loopback provider. */
@@ -444,6 +510,29 @@ export async function startLoopbackProvider(options: LoopbackProviderOptions): P
         if (behaviour.fail !== undefined) {
           response.writeHead(behaviour.fail.status, { 'content-type': 'application/json' });
           response.end(behaviour.fail.body);
+          return;
+        }
+        if (path === '/tokenize' && behaviour.tokenizer !== undefined) {
+          const body = json ?? {};
+          const fail = (status: number, type: string, message: string): void => {
+            response.writeHead(status, { 'content-type': 'application/json' });
+            response.end(JSON.stringify({ object: 'error', message, type, param: null, code: status }));
+          };
+          if (body.model !== undefined && body.model !== behaviour.tokenizer.servedModel) {
+            fail(404, 'NotFoundError', `The model \`${String(body.model)}\` does not exist.`);
+            return;
+          }
+          const problem = chatMessagesProblem(body.messages);
+          if (problem !== undefined) {
+            fail(400, 'BadRequestError', problem);
+            return;
+          }
+          const count = loopbackTokenCount(body);
+          answerJson(response, {
+            count,
+            max_model_len: 32768,
+            tokens: Array.from({ length: count }, (_, index) => index),
+          });
           return;
         }
         if (behaviour.paths !== undefined && !behaviour.paths.some((served) => path === `/v1${served}`)) {

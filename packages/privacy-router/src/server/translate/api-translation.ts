@@ -93,8 +93,9 @@ const responsesToAnthropic = throughChat(responsesToChat, chatToAnthropic);
  * Decides how a request to `path` in `api` reaches `provider`: natively when the provider serves
  * that API; else translated: Anthropic Messages and OpenAI Responses to chat completions when
  * the provider serves chat, OpenAI chat (and Responses, through chat) to Anthropic Messages when
- * it serves only Messages; otherwise refused with a message (Anthropic token counting for a
- * non-Anthropic provider, embeddings for an Anthropic provider).
+ * it serves only Messages; otherwise refused with a message (embeddings for an Anthropic provider;
+ * Anthropic token counting for a non-Anthropic provider, which the router answers itself before
+ * planning — by the provider's tokenizer or an estimate — so the refusal is only a safety net).
  */
 export function planTranslation(api: ClientApi, path: string, provider: ResolvedProvider): TranslationPlan {
   if (provider.apis.has(api)) return { kind: 'native' };

@@ -116,12 +116,23 @@ describe('requests', () => {
   });
 
   it('refuses what it cannot express, naming the field', () => {
-    const image = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'x' } };
+    const pdf = { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'x' } };
     expect(
       anthropicRequestToChat({
         model: 'm',
         max_tokens: 5,
-        messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [image] }] }],
+        messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [pdf] }] }],
+      }),
+    ).toEqual({ ok: false, error: expect.stringContaining('messages.0.content.0.content.0') });
+    // An image in a tool result whose source cannot be expressed (a Files API id) is refused too.
+    const fileImage = { type: 'image', source: { type: 'file', file_id: 'file_1' } };
+    expect(
+      anthropicRequestToChat({
+        model: 'm',
+        max_tokens: 5,
+        messages: [
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [fileImage] }] },
+        ],
       }),
     ).toEqual({ ok: false, error: expect.stringContaining('messages.0.content.0.content.0') });
     expect(
