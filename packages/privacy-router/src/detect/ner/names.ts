@@ -187,6 +187,11 @@ function isCommon(word: string, lexicon: Gazetteer): boolean {
   return lexicon.commonWords.has(word) || neverNames.has(word);
 }
 
+function everyWordIsCommon(members: readonly Token[], lexicon: Gazetteer): boolean {
+  for (const member of members) if (!isCommon(member.lower, lexicon)) return false;
+  return true;
+}
+
 function previousWord(tokens: readonly Token[], index: number): Token | undefined {
   return index > 0 ? tokens[index - 1] : undefined;
 }
@@ -396,13 +401,9 @@ function classifyChunk(
       findings.push(finding('ORGANIZATION', start, organizationEnd(text, last), 0.75));
       return;
     }
-    if (members.length >= 2 && isOrganizationWordTerm(members)) return;
-    const everyWordCommon = members.every((member) => isCommon(member.lower, lexicon));
-    if (
-      members.length >= 2 &&
-      lexicon.organizationSuffixes.has(last.lower) &&
-      !(chunk.ampersand && everyWordCommon)
-    ) {
+    if (members.length >= 2 && lexicon.organizationSuffixes.has(last.lower)) {
+      // `Security Group`, `Head Office`, `Sales & Marketing`: no organisation, and no person either.
+      if (isOrganizationWordTerm(members) || (chunk.ampersand && everyWordIsCommon(members, lexicon))) return;
       findings.push(finding('ORGANIZATION', start, organizationEnd(text, last), 0.75));
       return;
     }
@@ -411,8 +412,8 @@ function classifyChunk(
       members.length >= 2 &&
       (lexicon.organizations.has(first.lower) ||
         (chunk.ampersand &&
-          !everyWordCommon &&
-          members.some((member) => lexicon.lastNames.has(member.lower))))
+          members.some((member) => lexicon.lastNames.has(member.lower)) &&
+          !everyWordIsCommon(members, lexicon)))
     ) {
       findings.push(finding('ORGANIZATION', start, end, 0.7));
       return;

@@ -230,12 +230,22 @@ export function isCodeIdentifier(
   return previous !== undefined && first.gapBefore === ' ' && codeKeywordsBefore.has(previous.lower);
 }
 
-/** The legal-form token right after `last` (`Acme LLC`, `Siemens AG`), if any. */
+/** Words after `and` that end a firm name (`Smith and Sons`, `Marlin and Associates`). */
+const partnerWords = new Set(['sons', 'associates', 'partners', 'company']);
+
+/**
+ * The last token of a legal form right after `last` (`Acme LLC`, `Siemens AG`, `Smith and
+ * Sons`), if any.
+ */
 export function legalFormAfter(text: string, tokens: readonly Token[], last: Token): Token | undefined {
   const next = tokens[last.index + 1];
   if (next === undefined || (next.gapBefore !== ' ' && next.gapBefore !== ', ')) return undefined;
   if (legalForms.has(next.lower)) return next;
   if (capitalLegalForms.has(next.lower) && isAllCapitals(text, next)) return next;
+  if (next.lower === 'and' && next.gapBefore === ' ') {
+    const partner = tokens[next.index + 1];
+    if (partner?.capitalized && partner.gapBefore === ' ' && partnerWords.has(partner.lower)) return partner;
+  }
   return undefined;
 }
 
@@ -249,7 +259,8 @@ export function organizationEnd(text: string, last: Token): number {
  * when `token` is one and the word before it can be a name.
  */
 export function isLowerCaseLegalForm(token: Token): boolean {
-  return !token.capitalized && legalForms.has(token.lower);
+  const length = token.end - token.start;
+  return (length === 3 || length === 4) && !token.capitalized && legalForms.has(token.lower);
 }
 
 /**
@@ -297,7 +308,7 @@ const compoundPrefixes = new Set([
 
 /**
  * A single hyphenated word of two capitalised names (`Becker-Shaffer`, `Weeks-Rivas`), the usual
- * shape of firm names, unless the first half is a given name (`Anne-Lise`), both halves are
+ * shape of firm names, unless it is a double given name (`Anne-Lise`, `Jean-Pierre`), both halves are
  * common words (`Follow-Up`), a half is shorter than three letters (`Wi-Fi`) or the first is a
  * prefix (`Multi-Factor`).
  */
@@ -311,9 +322,10 @@ export function isNamePair(text: string, token: Token, lexicon: Gazetteer): bool
   const left = token.lower.slice(0, hyphen);
   const right = token.lower.slice(hyphen + 1);
   if (compoundPrefixes.has(left)) return false;
-  // `Anne-Lise`, `Jean-Pierre`: a given name first.
+  // `Anne-Lise`, `Jean-Pierre`: given names, not two family names.
   if (lexicon.firstNames.has(left) && (!lexicon.lastNames.has(left) || lexicon.firstNames.has(right)))
     return false;
+  if (lexicon.firstNames.has(right) && !lexicon.lastNames.has(left)) return false;
   return !(lexicon.commonWords.has(left) && lexicon.commonWords.has(right));
 }
 
