@@ -140,6 +140,16 @@ describe('a number redacted in tool-call arguments comes back as a number', () =
     ).toEqual(expected);
   });
 
+  it('streaming attack: a key placeholder with whitespace before its colon, cut anywhere, stays a key', () => {
+    const { vault } = redactArguments(`{"card": ${cardNumber}}`);
+    const answer = `{"⟦CREDIT_CARD_1⟧" \n\t  ${' '.repeat(80)}: "⟦CREDIT_CARD_1⟧"  }`;
+    for (let cut = 0; cut <= answer.length; cut++) {
+      expect(JSON.parse(streamed(answer, vault, [cut, cut + 3]))).toEqual({
+        [String(cardNumber)]: cardNumber,
+      });
+    }
+  });
+
   it('streaming: an escaped quote split from the placeholder does not open a string', () => {
     const { vault } = redactArguments(`{"card": ${cardNumber}}`);
     const answer = '{"said": "\\"\u27e6CREDIT_CARD_1\u27e7\\""}';

@@ -2,9 +2,8 @@ import { maxPlaceholderNameLength, placeholderOpen } from './placeholder.js';
 import type { RedactionVault } from './redaction-vault.js';
 import { type RestoreMode, restoreText } from './restore-text.js';
 
-/** In JSON text: a whole-string placeholder at the end, maybe awaiting its closing quote or what follows. */
-const trailingQuotedPlaceholder =
-  /(?<!\\)"(?:\u27e6|\\u27[eE]6)([A-Z][A-Z_]*_\d+)(?:\u27e7|\\u27[eE]7)(?:"\s*)?$/;
+/** In JSON text: a whole-string placeholder at the end, maybe awaiting its closing quote. */
+const trailingQuotedPlaceholder = /(?<!\\)"(?:\u27e6|\\u27[eE]6)([A-Z][A-Z_]*_\d+)(?:\u27e7|\\u27[eE]7)"?$/;
 const escapedOpen = '\\u27e6';
 const escapedClose = '\\u27e7';
 const nameCharacter = /^[A-Z0-9_]$/;
@@ -104,10 +103,16 @@ export class StreamingRestorer {
       if (isPlaceholderPrefix(text.slice(index), this.#mode)) candidate = index;
     }
     if (json) {
-      const complete = trailingQuotedPlaceholder.exec(text);
+      // A whole-string number placeholder, then maybe whitespace: held until what follows shows
+      // whether it is an object key (a `:`), which must stay a string.
+      let end = text.length;
+      while (end > 0 && /\s/.test(text.charAt(end - 1))) end--;
+      const start = Math.max(0, end - window - 2);
+      const complete = trailingQuotedPlaceholder.exec(text.slice(start, end));
       const name = complete?.[1];
       if (complete !== null && name !== undefined && this.#vault.numberOf(name) !== undefined) {
-        candidate = candidate === -1 ? complete.index : Math.min(candidate, complete.index);
+        const index = start + complete.index;
+        candidate = candidate === -1 ? index : Math.min(candidate, index);
       }
     }
     return candidate;

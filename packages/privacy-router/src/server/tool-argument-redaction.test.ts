@@ -231,6 +231,45 @@ describe('a number redacted in tool-call arguments comes back to the client as a
     expect(JSON.parse(streamedChatArguments(toAnthropicStream.text))).toEqual(expected);
   });
 
+  it('Responses client translated to a chat-only provider: function_call arguments, streamed and not', async () => {
+    const policy = policyWith('cloud');
+    const cloud = policy.providers.cloud;
+    if (cloud === undefined) throw new Error('the test policy has a cloud provider');
+    await fixture.router.updatePolicy({
+      ...policy,
+      providers: { ...policy.providers, cloud: { ...cloud, apis: ['openai-chat'] } },
+    });
+    const body = {
+      model: 'gpt',
+      tools: [{ type: 'function', name: 'pay', parameters: { type: 'object' } }],
+      input: [
+        { role: 'user', content: 'pay the invoice' },
+        {
+          type: 'function_call',
+          call_id: 'call_1',
+          name: 'pay',
+          arguments: `{"card": ${cardNumber}, "cents": 1250}`,
+        },
+        { type: 'function_call_output', call_id: 'call_1', output: 'declined, retry' },
+      ],
+    };
+    const answer = await postJson(fixture.origin, '/v1/responses', body);
+    expect(answer.headers.get('x-nemoclaw-translation')).toBe('openai-responses->openai-chat');
+    expect(fixture.cloud.requests.at(-1)?.body).not.toContain('4539');
+    const item = (answer.json().output as Array<{ type: string; arguments: string }>)[0];
+    expect(item?.type).toBe('function_call');
+    expect(JSON.parse(item?.arguments ?? '')).toEqual(expected);
+    const streamed = await postJson(fixture.origin, '/v1/responses', { ...body, stream: true });
+    const events = sseData(streamed.text) as Array<{ type?: string; delta?: string; arguments?: string }>;
+    const deltas = events
+      .filter((event) => event.type === 'response.function_call_arguments.delta')
+      .map((event) => event.delta ?? '')
+      .join('');
+    expect(JSON.parse(deltas)).toEqual(expected);
+    const done = events.find((event) => event.type === 'response.function_call_arguments.done');
+    expect(JSON.parse(done?.arguments ?? '')).toEqual(expected);
+  });
+
   it('a model that writes the placeholder inside a string gets the string form back', async () => {
     await fixture.router.updatePolicy(policyWith('cloud'));
     fixture.cloud.behaviour.toolArguments = (body) => {
