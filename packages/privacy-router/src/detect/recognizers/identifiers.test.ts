@@ -94,6 +94,21 @@ describe('email, IP, MAC, URL', () => {
     expect(found('see https://example.com/a?b=c.', 'URL')).toEqual([['URL', 'https://example.com/a?b=c']]);
   });
 
+  it('finds URLs anywhere in a long text, several in one word, in any case, only at a word boundary', () => {
+    const filler = 'lorem ipsum dolor sit amet '.repeat(400);
+    expect(
+      found(`${filler}\nsee WWW.Example.COM/path and ftp://files.example.org/x ${filler}`, 'URL'),
+    ).toEqual([
+      ['URL', 'WWW.Example.COM/path'],
+      ['URL', 'ftp://files.example.org/x'],
+    ]);
+    expect(found('(https://a.example.com/1),https://b.example.com/2', 'URL')).toEqual([
+      ['URL', 'https://a.example.com/1),https://b.example.com/2'],
+    ]);
+    expect(found('xhttps://a.example.com/1 _www.example.com', 'URL')).toEqual([]);
+    expect(found('tab\thttps://a.example.com/1\rnext', 'URL')).toEqual([['URL', 'https://a.example.com/1']]);
+  });
+
   it('rejects near misses', () => {
     expect(found('user:pass@host and name@localhost', 'EMAIL')).toEqual([]);
     expect(found('version 10.4.21.7, v1.2.3.4, 1.2.3.4.5, 999.1.1.1, net 10.0.0.0/16', 'IP_ADDRESS')).toEqual(
