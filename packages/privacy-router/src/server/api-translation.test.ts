@@ -447,6 +447,45 @@ describe('API translation: Anthropic Messages and OpenAI Responses clients, chat
     expect(messages[1]).toMatchObject({ role: 'assistant', tool_calls: [{ id: 't1' }, { id: 't2' }] });
   });
 
+  it('sends the images of Responses function_call_output items in a user message after the tool messages', async () => {
+    const image = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA';
+    const answer = await postJson(fixture.origin, '/v1/responses', {
+      model: 'gpt',
+      input: [
+        { role: 'user', content: `screenshot the payment page for ${card}` },
+        { type: 'function_call', call_id: 'c1', name: 'screenshot', arguments: '{}' },
+        { type: 'function_call', call_id: 'c2', name: 'screenshot', arguments: '{"page":2}' },
+        {
+          type: 'function_call_output',
+          call_id: 'c1',
+          output: [
+            { type: 'input_text', text: 'page 1' },
+            { type: 'input_image', image_url: image },
+          ],
+        },
+        { type: 'function_call_output', call_id: 'c2', output: [{ type: 'input_image', image_url: image }] },
+        { role: 'user', content: 'what do you see?' },
+      ],
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-nemoclaw-translation')).toBe('openai-responses->openai-chat');
+    const messages = fixture.local.requests[0]?.json?.messages as Json[];
+    expect(messages.slice(2)).toEqual([
+      { role: 'tool', tool_call_id: 'c1', content: 'page 1' },
+      { role: 'tool', tool_call_id: 'c2', content: '(the result is the image in the next user message)' },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Result of tool call c1 (image):' },
+          { type: 'image_url', image_url: { url: image } },
+          { type: 'text', text: 'Result of tool call c2 (image):' },
+          { type: 'image_url', image_url: { url: image } },
+          { type: 'text', text: 'what do you see?' },
+        ],
+      },
+    ]);
+  });
+
   it('still refuses a PDF inside a tool result, naming the field', async () => {
     const refused = await postJson(fixture.origin, '/v1/messages', {
       model: 'c',

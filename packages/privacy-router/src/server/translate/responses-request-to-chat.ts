@@ -44,16 +44,21 @@ function messageContent(content: unknown, where: string): unknown {
     : parts;
 }
 
-function outputText(output: unknown, where: string): string {
-  if (typeof output === 'string') return output;
-  if (!Array.isArray(output)) return JSON.stringify(output ?? '');
-  return output
-    .map((part: unknown, index) => {
-      const translated = contentPart(part, `${where}.output.${index}`);
-      if (translated.type !== 'text') throw unsupported('an image in a function_call_output', where);
-      return String(translated.text);
-    })
-    .join('\n');
+/**
+ * A `function_call_output`'s output: its text, and its images as chat image parts (a chat `tool`
+ * message carries text only, so they travel in a user message).
+ */
+function outputContent(output: unknown, where: string): { text: string; images: JsonRecord[] } {
+  if (typeof output === 'string') return { text: output, images: [] };
+  if (!Array.isArray(output)) return { text: JSON.stringify(output ?? ''), images: [] };
+  const texts: string[] = [];
+  const images: JsonRecord[] = [];
+  output.forEach((part: unknown, index) => {
+    const translated = contentPart(part, `${where}.output.${index}`);
+    if (translated.type === 'text') texts.push(String(translated.text));
+    else images.push(translated);
+  });
+  return { text: texts.join('\n'), images };
 }
 
 const roles: Record<string, string> = {
@@ -67,14 +72,33 @@ function inputMessages(input: unknown): JsonRecord[] {
   if (typeof input === 'string') return [{ role: 'user', content: input }];
   if (!Array.isArray(input)) return [];
   const messages: JsonRecord[] = [];
+  // Images of function outputs: sent in one user message after the run of tool messages, merged
+  // with a user message that follows right away (roles keep alternating).
+  let pendingImages: JsonRecord[] = [];
+  let imageMessage: JsonRecord | undefined;
+  const flushImages = (): void => {
+    if (pendingImages.length === 0) return;
+    imageMessage = { role: 'user', content: pendingImages };
+    messages.push(imageMessage);
+    pendingImages = [];
+  };
   input.forEach((item: unknown, index) => {
     const where = `input.${index}`;
     if (!isRecord(item)) throw unsupported(`a ${typeof item} input item`, where);
     const type = item.type ?? 'message';
+    if (type !== 'function_call_output') flushImages();
     if (type === 'message') {
       const role = roles[String(item.role)];
       if (role === undefined) throw unsupported(`the role ${JSON.stringify(item.role)}`, where);
       const content = messageContent(item.content, where);
+      const last = messages[messages.length - 1];
+      if (role === 'user' && last !== undefined && last === imageMessage && Array.isArray(last.content)) {
+        last.content = [
+          ...last.content,
+          ...(typeof content === 'string' ? [{ type: 'text', text: content }] : (content as JsonRecord[])),
+        ];
+        return;
+      }
       messages.push({ role, content: role === 'assistant' && Array.isArray(content) ? '' : content });
       return;
     }
@@ -95,17 +119,25 @@ function inputMessages(input: unknown): JsonRecord[] {
       return;
     }
     if (type === 'function_call_output') {
-      messages.push({
-        role: 'tool',
-        tool_call_id: String(item.call_id ?? ''),
-        content: outputText(item.output, where),
-      });
+      const callId = String(item.call_id ?? '');
+      const output = outputContent(item.output, where);
+      let text = output.text;
+      if (output.images.length > 0) {
+        const count = output.images.length === 1 ? 'image' : `${output.images.length} images`;
+        if (text === '') text = `(the result is the ${count} in the next user message)`;
+        pendingImages.push(
+          { type: 'text', text: `Result of tool call ${callId} (${count}):` },
+          ...output.images,
+        );
+      }
+      messages.push({ role: 'tool', tool_call_id: callId, content: text });
       return;
     }
     // Reasoning items are the model's own scratch work; a chat model cannot take them back.
     if (type === 'reasoning') return;
     throw unsupported(`an input item of type ${JSON.stringify(type)}`, where);
   });
+  flushImages();
   return messages;
 }
 
@@ -150,7 +182,8 @@ function responseFormat(text: unknown): unknown {
  * system message, `input` (a string or items: messages with text and image parts,
  * `function_call`, `function_call_output`) to messages, function tools, `tool_choice`,
  * `max_output_tokens`, `temperature`, `top_p`, `parallel_tool_calls`, `text.format`, `user`,
- * `stream` (with usage). Reasoning items are dropped. Server-side state (`previous_response_id`,
+ * `stream` (with usage). Images of a `function_call_output` go, after the tool messages, in a
+ * user message naming the call. Reasoning items are dropped. Server-side state (`previous_response_id`,
  * `conversation`), built-in tools and file inputs cannot be expressed and are refused.
  */
 export function responsesRequestToChat(body: JsonRecord): TranslationResult {
