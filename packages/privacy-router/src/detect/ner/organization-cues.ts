@@ -82,51 +82,57 @@ const officeQualifiers = new Set([
  * organisation even when the phrase looks like a person's name (`works at John Lewis`,
  * `acquired by Oliver Wyman`, `CEO of Jj Keller`).
  */
-const strongCuesBefore: Readonly<Record<string, ReadonlySet<string>>> = {
-  at: new Set([
-    'work',
-    'works',
-    'worked',
-    'working',
-    'employed',
-    'employee',
-    'employees',
-    'job',
-    'jobs',
-    'intern',
-    'interned',
-    'internship',
-    'position',
-    'role',
-    'career',
-    'engineer',
-    'developer',
-    'analyst',
-    'consultant',
-    'director',
-    'researcher',
-    'scientist',
-  ]),
-  for: new Set(['work', 'works', 'worked', 'working']),
-  by: new Set(['employed', 'acquired', 'owned', 'sponsored']),
-  of: new Set([
-    'subsidiary',
-    'division',
-    'ceo',
-    'cfo',
-    'cto',
-    'coo',
-    'employee',
-    'employees',
-    'customer',
-    'customers',
-    'shareholder',
-    'shareholders',
-    'founder',
-    'cofounder',
-    'co-founder',
-  ]),
-};
+const strongCuesBefore: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  [
+    'at',
+    new Set([
+      'work',
+      'works',
+      'worked',
+      'working',
+      'employed',
+      'employee',
+      'employees',
+      'job',
+      'jobs',
+      'intern',
+      'interned',
+      'internship',
+      'position',
+      'role',
+      'career',
+      'engineer',
+      'developer',
+      'analyst',
+      'consultant',
+      'director',
+      'researcher',
+      'scientist',
+    ]),
+  ],
+  ['for', new Set(['work', 'works', 'worked', 'working'])],
+  ['by', new Set(['employed', 'acquired', 'owned', 'sponsored'])],
+  [
+    'of',
+    new Set([
+      'subsidiary',
+      'division',
+      'ceo',
+      'cfo',
+      'cto',
+      'coo',
+      'employee',
+      'employees',
+      'customer',
+      'customers',
+      'shareholder',
+      'shareholders',
+      'founder',
+      'cofounder',
+      'co-founder',
+    ]),
+  ],
+]);
 /** Legal forms written after a name in capitals or lower case (`Acme LLC`, `davis ltd.`). */
 const legalForms = new Set(['inc', 'ltd', 'llc', 'llp', 'plc', 'gmbh', 'corp']);
 /** Legal forms that are also short words or abbreviations, accepted only in capitals (`Siemens AG`). */
@@ -198,7 +204,7 @@ export function strongCueBefore(tokens: readonly Token[], first: Token): string 
   const verb = tokens[first.index - 2];
   if (preposition === undefined || verb === undefined || first.gapBefore !== ' ') return undefined;
   if (preposition.gapBefore !== ' ') return undefined;
-  return strongCuesBefore[preposition.lower]?.has(verb.lower) ? preposition.lower : undefined;
+  return strongCuesBefore.get(preposition.lower)?.has(verb.lower) ? preposition.lower : undefined;
 }
 
 /** Code keywords before a class or module name (`new OpenAI(`, `import Anthropic`). */
