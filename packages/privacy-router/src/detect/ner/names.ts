@@ -306,11 +306,13 @@ export function createNamesRecognizer(): Recognizer {
       // Countries written in lower case ("from nauru"), organisation acronyms ("at IBM") and
       // lower-case names with a legal form ("davis ltd.").
       for (const token of tokens) {
-        if (isOrganizationAcronym(text, token, lexicon)) {
+        if (token.capitalized) continue;
+        const length = token.end - token.start;
+        if (length >= 3 && length <= 6 && isOrganizationAcronym(text, token, lexicon)) {
           findings.push(finding('ORGANIZATION', token.start, token.end, 0.7));
           continue;
         }
-        if (isLowerCaseLegalForm(token)) {
+        if ((length === 3 || length === 4) && isLowerCaseLegalForm(token)) {
           const name = tokens[token.index - 1];
           if (
             name !== undefined &&
@@ -322,12 +324,7 @@ export function createNamesRecognizer(): Recognizer {
             findings.push(finding('ORGANIZATION', name.start, organizationEnd(text, token), 0.6));
           continue;
         }
-        if (
-          !token.capitalized &&
-          lexicon.countries.has(token.lower) &&
-          !isCommon(token.lower, lexicon) &&
-          token.lower.length > 3
-        )
+        if (lexicon.countries.has(token.lower) && !isCommon(token.lower, lexicon) && token.lower.length > 3)
           findings.push(finding('LOCATION', token.start, token.end, 0.55));
       }
       return findings;
