@@ -464,7 +464,15 @@ function classifyChunk(
   }
   // A line of its own between another line and an address line: the company line of a
   // signature or an address block (`Jane Roe\nGlobex Industries\n42 Main Street`).
-  if (!firstIsGiven && isSignatureCompanyLine(tokens, first, last)) {
+  if (
+    !firstIsGiven &&
+    isSignatureCompanyLine(
+      tokens,
+      first,
+      last,
+      (head) => honorifics.has(head.lower) || (head.capitalized && lexicon.firstNames.has(head.lower)),
+    )
+  ) {
     findings.push(finding('ORGANIZATION', start, end, 0.6));
     return;
   }

@@ -125,6 +125,13 @@ describe('organisation near misses (each would be an organisation without its sa
     expect(organizations('I am in SAINT-DIÉ for a business trip.')).toEqual([]);
   });
 
+  it('does not take headings over numbered lists or an addressee line for company lines', () => {
+    const notes = 'Release Notes\nBug Fixes\n3 issues fixed\nAction Items\n1. update the docs';
+    expect(organizations(notes)).toEqual([]);
+    // Without a person's name above, a line before an address is not a company line either.
+    expect(organizations('Ship to:\nFabrikam Logistik\n1200 Harbor Blvd\nOakland')).toEqual([]);
+  });
+
   it('does not report bands from the lexicon as organisations', () => {
     expect(organizations('the clubs where Metallica first played')).toEqual([]);
   });

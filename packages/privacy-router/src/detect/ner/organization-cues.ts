@@ -335,19 +335,43 @@ export function isNamePair(text: string, token: Token, lexicon: Gazetteer): bool
   return !(lexicon.commonWords.has(left) && lexicon.commonWords.has(right));
 }
 
+/** Whether the line starting at `gap[from]` starts with a house number (`42 Main St`, not `1. item`). */
+function startsWithHouseNumber(gap: string, from: number): boolean {
+  let position = from;
+  while (position < gap.length && !isDigitCode(gap.charCodeAt(position))) {
+    const code = gap.charCodeAt(position);
+    // Bullets and indentation before the number are fine; a letter or another line break is not.
+    if (code === 10) return false;
+    position += 1;
+  }
+  if (position >= gap.length) return false;
+  while (position < gap.length && isDigitCode(gap.charCodeAt(position))) position += 1;
+  // The number is followed by a space or glued to the word that follows the gap (`12B`).
+  return position >= gap.length || gap.charCodeAt(position) === 32;
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
 /**
- * Whether the phrase `first`..`last` is a whole line between another line and a postal address
- * line (`Jane Roe\nGlobex Industries\n42 Main Street`): the company line of a signature or an
- * address block. The next line must start with a number or a unit/box word.
+ * Whether the phrase `first`..`last` is the company line of a signature or an address block
+ * (`Jane Roe\nProcurement Lead\nGlobex Industries\n42 Main Street`): a whole line, one of the two
+ * lines before it starts with a person's name (`startsPersonName`), and the line after it starts
+ * with a house number or a unit/box word (`PSC 7004, Box 8380`). A heading over a numbered list
+ * (`Bug Fixes\n1. ...`) is no company line.
  */
-export function isSignatureCompanyLine(tokens: readonly Token[], first: Token, last: Token): boolean {
+export function isSignatureCompanyLine(
+  tokens: readonly Token[],
+  first: Token,
+  last: Token,
+  startsPersonName: (token: Token) => boolean,
+): boolean {
   if (first.index === 0) return false;
   const lineBreak = first.gapBefore.lastIndexOf('\n');
   if (lineBreak < 0) return false;
-  for (let position = lineBreak + 1; position < first.gapBefore.length; position += 1) {
-    const code = first.gapBefore.charCodeAt(position);
-    if (code >= 48 && code <= 57) return false;
-  }
+  for (let position = lineBreak + 1; position < first.gapBefore.length; position += 1)
+    if (isDigitCode(first.gapBefore.charCodeAt(position))) return false;
   const next = tokens[last.index + 1];
   if (next === undefined) return false;
   const gap = next.gapBefore;
@@ -357,12 +381,20 @@ export function isSignatureCompanyLine(tokens: readonly Token[], first: Token, l
     const code = gap.charCodeAt(position);
     if (code !== 32 && code !== 9 && code !== 13 && code !== 44) return false;
   }
-  for (let position = nextBreak + 1; position < gap.length; position += 1) {
-    const code = gap.charCodeAt(position);
-    if (code >= 48 && code <= 57) return true;
-    if (code === 10) return false;
+  const addressNext =
+    startsWithHouseNumber(gap, nextBreak + 1) ||
+    (nextBreak === gap.lastIndexOf('\n') && addressLineStarts.has(next.lower));
+  if (!addressNext) return false;
+  // One of the two lines above starts with a person's name.
+  let lines = 0;
+  for (let index = first.index - 1; index >= 0 && lines < 2; index -= 1) {
+    const token = tokens[index];
+    if (token === undefined) break;
+    if (index > 0 && !token.gapBefore.includes('\n')) continue;
+    lines += 1;
+    if (startsPersonName(token)) return true;
   }
-  return nextBreak === gap.lastIndexOf('\n') && addressLineStarts.has(next.lower);
+  return false;
 }
 
 /**
