@@ -1,13 +1,15 @@
 import { boostedScore, hasContext } from '../context.js';
 import type { Finding } from '../finding.js';
-import { lineBlocks } from '../line-blocks.js';
 import { compileLinear, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 import { isBase58Check } from '../validators/base58check.js';
 import { bech32Variant } from '../validators/bech32.js';
 import { hasValidEip55Checksum } from '../validators/keccak256.js';
+import { wordsHolding } from '../word-windows.js';
 
 const base58Pattern = compileLinear(String.raw`\b[13mn2][a-km-zA-HJ-NP-Z1-9]{25,34}\b`);
+/** Every Bech32 match holds one of these (lower-cased). */
+const bech32Needles = ['bc1', 'tb1', 'ltc1'];
 const bech32Pattern = compileLinear(String.raw`(?i)\b(?:bc|tb|ltc)1[ac-hj-np-z02-9]{8,87}\b`);
 const ethereumPattern = compileLinear(String.raw`\b0x[0-9a-fA-F]{40}\b`);
 
@@ -70,34 +72,30 @@ export function createCryptoRecognizer(): Recognizer {
             detector: 'crypto',
           });
       }
-      if (lowerText.includes('bc1') || lowerText.includes('tb1') || lowerText.includes('ltc1')) {
-        for (const match of matchAllIn(bech32Pattern, text, lineBlocks(input, text))) {
-          if (bech32Variant(text.slice(match.start, match.end)) !== undefined)
-            findings.push({
-              type: 'CRYPTO',
-              subtype: 'bitcoin',
-              start: match.start,
-              end: match.end,
-              score: 1,
-              detector: 'crypto',
-            });
-        }
-      }
-      if (lowerText.includes('0x')) {
-        for (const match of matchAllIn(ethereumPattern, text, lineBlocks(input, text))) {
-          const digits = text.slice(match.start + 2, match.end);
-          const mixed = digits !== digits.toLowerCase() && digits !== digits.toUpperCase();
-          if (mixed && !hasValidEip55Checksum(digits)) continue;
-          const score = mixed ? 1 : boostedScore(0.4, hasContext(lowerText, match.start, cryptoContextWords));
+      for (const match of matchAllIn(bech32Pattern, text, wordsHolding(text, lowerText, bech32Needles))) {
+        if (bech32Variant(text.slice(match.start, match.end)) !== undefined)
           findings.push({
             type: 'CRYPTO',
-            subtype: 'ethereum',
+            subtype: 'bitcoin',
             start: match.start,
             end: match.end,
-            score,
+            score: 1,
             detector: 'crypto',
           });
-        }
+      }
+      for (const match of matchAllIn(ethereumPattern, text, wordsHolding(text, text, ['0x']))) {
+        const digits = text.slice(match.start + 2, match.end);
+        const mixed = digits !== digits.toLowerCase() && digits !== digits.toUpperCase();
+        if (mixed && !hasValidEip55Checksum(digits)) continue;
+        const score = mixed ? 1 : boostedScore(0.4, hasContext(lowerText, match.start, cryptoContextWords));
+        findings.push({
+          type: 'CRYPTO',
+          subtype: 'ethereum',
+          start: match.start,
+          end: match.end,
+          score,
+          detector: 'crypto',
+        });
       }
       return findings;
     },

@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
-import { lineBlocks } from '../line-blocks.js';
 import { compileLinear, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
+import { wordsHolding } from '../word-windows.js';
 
 const emailPattern = compileLinear(
   String.raw`(?i)\b[a-z0-9._%+\-]{1,64}@(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}\b`,
@@ -13,9 +13,8 @@ export function createEmailRecognizer(): Recognizer {
     name: 'email',
     entities: ['EMAIL'],
     scan(input: ScanInput): Finding[] {
-      if (!input.text.includes('@')) return [];
       const findings: Finding[] = [];
-      for (const match of matchAllIn(emailPattern, input.text, lineBlocks(input, input.text))) {
+      for (const match of matchAllIn(emailPattern, input.text, wordsHolding(input.text, input.text, ['@']))) {
         const value = input.text.slice(match.start, match.end);
         if (value.startsWith('.') || value.includes('..')) continue;
         // user:password@host inside a URL is a credential, not an address.

@@ -1,9 +1,9 @@
 import { isIPv6 } from 'node:net';
 import { boostedScore, hasContext } from '../context.js';
 import type { Finding } from '../finding.js';
-import { lineBlocks } from '../line-blocks.js';
 import { compileLinear, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
+import { wordsHolding } from '../word-windows.js';
 
 const ipv4Pattern = compileLinear(
   String.raw`\b(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}\b`,
@@ -11,6 +11,10 @@ const ipv4Pattern = compileLinear(
 const ipv6Pattern = compileLinear(
   String.raw`(?i)(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{0,4}|(?:[0-9]{1,3}\.){3}[0-9]{1,3})`,
 );
+
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
 
 /** Context words that raise an IP address's score. */
 export const ipContextWords: readonly string[] = [
@@ -37,7 +41,10 @@ export function createIpAddressRecognizer(): Recognizer {
     scan(input: ScanInput): Finding[] {
       const { text, lowerText } = input;
       const findings: Finding[] = [];
-      for (const match of matchAllIn(ipv4Pattern, text, lineBlocks(input, text))) {
+      // Every IPv4 match holds a `.` between digits; every IPv6 match a `:`.
+      const betweenDigits = (index: number): boolean =>
+        isDigitCode(text.charCodeAt(index - 1)) && isDigitCode(text.charCodeAt(index + 1));
+      for (const match of matchAllIn(ipv4Pattern, text, wordsHolding(text, text, ['.'], betweenDigits))) {
         const before = text.slice(Math.max(0, match.start - 2), match.start);
         const after = text.slice(match.end, match.end + 2);
         if (/[.\d]$/.test(before) || /^\.\d/.test(after) || /[vV]$/.test(before)) continue;
@@ -62,23 +69,21 @@ export function createIpAddressRecognizer(): Recognizer {
           detector: 'ip-address',
         });
       }
-      if (text.includes(':')) {
-        for (const match of matchAllIn(ipv6Pattern, text, lineBlocks(input, text))) {
-          const value = text.slice(match.start, match.end);
-          if (!isIPv6(value)) continue;
-          if (/[0-9a-zA-Z:]/.test(text.charAt(match.start - 1)) || /[0-9a-zA-Z]/.test(text.charAt(match.end)))
-            continue;
-          const groups = value.split(':').filter((group) => group.length > 0).length;
-          if (groups < 3 && value !== '::1') continue;
-          const score = boostedScore(0.6, hasContext(lowerText, match.start, ipContextWords));
-          findings.push({
-            type: 'IP_ADDRESS',
-            start: match.start,
-            end: match.end,
-            score,
-            detector: 'ip-address',
-          });
-        }
+      for (const match of matchAllIn(ipv6Pattern, text, wordsHolding(text, text, [':']))) {
+        const value = text.slice(match.start, match.end);
+        if (!isIPv6(value)) continue;
+        if (/[0-9a-zA-Z:]/.test(text.charAt(match.start - 1)) || /[0-9a-zA-Z]/.test(text.charAt(match.end)))
+          continue;
+        const groups = value.split(':').filter((group) => group.length > 0).length;
+        if (groups < 3 && value !== '::1') continue;
+        const score = boostedScore(0.6, hasContext(lowerText, match.start, ipContextWords));
+        findings.push({
+          type: 'IP_ADDRESS',
+          start: match.start,
+          end: match.end,
+          score,
+          detector: 'ip-address',
+        });
       }
       return findings;
     },

@@ -1,11 +1,18 @@
 import type { Finding } from '../finding.js';
-import { lineBlocks } from '../line-blocks.js';
 import { compileLinear, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
+import { wordsHolding } from '../word-windows.js';
 
 const macPattern = compileLinear(
   String.raw`(?i)\b(?:[0-9a-f]{2}(?::[0-9a-f]{2}){5}|[0-9a-f]{2}(?:-[0-9a-f]{2}){5}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4})\b`,
 );
+
+function isHexCode(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+}
+
+/** Every MAC match holds a `:`, `-` or `.` between two hex digits. */
+const macNeedles = [':', '-', '.'];
 
 /** MAC addresses: six colon- or dash-separated hex pairs, or Cisco's dotted `xxxx.xxxx.xxxx`. */
 export function createMacAddressRecognizer(): Recognizer {
@@ -13,8 +20,11 @@ export function createMacAddressRecognizer(): Recognizer {
     name: 'mac-address',
     entities: ['MAC_ADDRESS'],
     scan(input: ScanInput): Finding[] {
+      const { text } = input;
       const findings: Finding[] = [];
-      for (const match of matchAllIn(macPattern, input.text, lineBlocks(input, input.text))) {
+      const betweenHex = (index: number): boolean =>
+        isHexCode(text.charCodeAt(index - 1)) && isHexCode(text.charCodeAt(index + 1));
+      for (const match of matchAllIn(macPattern, text, wordsHolding(text, text, macNeedles, betweenHex))) {
         const before = input.text.charAt(match.start - 1);
         const after = input.text.charAt(match.end);
         if (before === ':' || before === '-' || after === ':' || after === '-') continue;
