@@ -797,7 +797,7 @@ export function createAddressRecognizer(): Recognizer {
         }
         if (
           line.digitRuns > 0 &&
-          (line.hasStreet || line.hasCapital || (line.digitRuns >= 2 && line.anyCapital))
+          (line.hasStreet || line.hasCapital)
         )
           run(numberLed, line, true);
         if (line.hasUnit) run(units, line, false);
