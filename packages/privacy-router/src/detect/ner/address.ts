@@ -530,6 +530,24 @@ function resetAndTest(regex: { lastIndex: number; test(value: string): boolean }
   return regex.test(value);
 }
 
+/** `? • * > ·`: list bullets an address may continue after. */
+function isBulletCode(code: number): boolean {
+  return code === 63 || code === 0x2022 || code === 42 || code === 62 || code === 0xb7;
+}
+
+/** Whether `text.slice(start, end)` equals its lower-cased form (without copying ASCII text). */
+function isLowerCaseSpan(text: string, start: number, end: number): boolean {
+  for (let index = start; index < end; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 65 && code <= 90) return false;
+    if (code >= 128) {
+      const span = text.slice(start, end);
+      return span === span.toLowerCase();
+    }
+  }
+  return true;
+}
+
 /**
  * Extends an address anchor forward over the segments that typically follow it: units
  * (`Apt. 522`), cities, regions, state codes, postal codes and countries, separated by commas
@@ -540,26 +558,34 @@ function extend(text: string, end: number, lowerCase: boolean): number {
   for (let step = 0; step < 5; step += 1) {
     let cursor = current;
     let sawBreak = false;
-    while (
-      cursor < text.length &&
-      (/[ ,\n\t]/.test(text.charAt(cursor)) ||
-        (sawBreak && /[?•*>·]/.test(text.charAt(cursor)) && /[\n?•*>· ]/.test(text.charAt(cursor - 1))))
-    ) {
-      if (text.charAt(cursor) === '\n') {
-        if (sawBreak && text.slice(current, cursor).includes('\n')) {
-          // a blank line ends the address
-          if (text.slice(current, cursor).trim() === '' && text.slice(current, cursor).split('\n').length > 2)
-            return current;
-        }
-        sawBreak = true;
+    // Of the separators passed so far: how many line breaks, and whether all were white space.
+    let lineBreaks = 0;
+    let onlySpace = true;
+    while (cursor < text.length) {
+      const code = text.charCodeAt(cursor);
+      // space , \n \t; after a break also list bullets (? • * > ·) that follow a break or a bullet
+      if (!(code === 32 || code === 44 || code === 10 || code === 9)) {
+        if (!sawBreak || !isBulletCode(code)) break;
+        const previous = text.charCodeAt(cursor - 1);
+        if (!(previous === 10 || previous === 32 || isBulletCode(previous))) break;
       }
-      if (text.charAt(cursor) === ',') sawBreak = true;
+      if (code === 10) {
+        // a blank line ends the address
+        if (sawBreak && onlySpace && lineBreaks >= 2) return current;
+        sawBreak = true;
+        lineBreaks += 1;
+      }
+      if (code === 44) sawBreak = true;
+      if (!(code === 32 || code === 10 || code === 9)) onlySpace = false;
       cursor += 1;
     }
     if (cursor === current || cursor >= text.length) return current;
     let segmentEnd = cursor;
-    while (segmentEnd < text.length && segmentEnd - cursor < 60 && !/[,\n]/.test(text.charAt(segmentEnd)))
+    while (segmentEnd < text.length && segmentEnd - cursor < 60) {
+      const code = text.charCodeAt(segmentEnd);
+      if (code === 44 || code === 10) break;
       segmentEnd += 1;
+    }
     let segment = text.slice(cursor, segmentEnd).trimEnd();
     // trailing sentence punctuation is not part of the address
     segment = segment.replace(/[.?!;:]+$/u, '');
@@ -757,7 +783,7 @@ export function createAddressRecognizer(): Recognizer {
       const { text } = input;
       const findings: Finding[] = [];
       const add = (start: number, end: number, score: number): void => {
-        const lowerCase = text.slice(start, end) === text.slice(start, end).toLowerCase();
+        const lowerCase = isLowerCaseSpan(text, start, end);
         findings.push({
           type: 'LOCATION',
           subtype: 'address',
@@ -795,11 +821,7 @@ export function createAddressRecognizer(): Recognizer {
           run(streetNamed, line, true);
           if (line.digitRuns > 0) run(wordLed, line, true);
         }
-        if (
-          line.digitRuns > 0 &&
-          (line.hasStreet || line.hasCapital)
-        )
-          run(numberLed, line, true);
+        if (line.digitRuns > 0 && (line.hasStreet || line.hasCapital)) run(numberLed, line, true);
         if (line.hasUnit) run(units, line, false);
         if (line.digitRuns > 0 && line.anyCapital && line.hasStateZip) run(cityStateZip, line, false);
       }
