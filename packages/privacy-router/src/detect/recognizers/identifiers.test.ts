@@ -91,6 +91,18 @@ describe('email, IP, MAC, URL', () => {
     expect(found('mail a.b+c@mail.example.co.uk', 'EMAIL')).toEqual([['EMAIL', 'a.b+c@mail.example.co.uk']]);
     expect(found('from 203.0.113.54 and 2001:db8:85a3::8a2e:370:7334', 'IP_ADDRESS')).toHaveLength(2);
     expect(found('hw 3c:22:fb:91:0a:7e and 00-1B-63-84-45-E6', 'MAC_ADDRESS')).toHaveLength(2);
+    expect(
+      found(
+        'cisco 0a1b.2c3d.4e5f, ipv6 fe80::1ff:fe23:4567:890a%eth0 and ::ffff:192.0.2.1',
+        'MAC_ADDRESS',
+        'IP_ADDRESS',
+      ),
+    ).toEqual([
+      ['MAC_ADDRESS', '0a1b.2c3d.4e5f'],
+      ['IP_ADDRESS', 'fe80::1ff:fe23:4567:890a'],
+      // an IPv4-mapped address is reported as its IPv4 part (fewer than three IPv6 groups)
+      ['IP_ADDRESS', '192.0.2.1'],
+    ]);
     expect(found('see https://example.com/a?b=c.', 'URL')).toEqual([['URL', 'https://example.com/a?b=c']]);
   });
 

@@ -12,6 +12,10 @@ const ipv6Pattern = compileLinear(
   String.raw`(?i)(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{0,4}|(?:[0-9]{1,3}\.){3}[0-9]{1,3})`,
 );
 
+function isHexCode(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+}
+
 function isDigitCode(code: number): boolean {
   return code >= 48 && code <= 57;
 }
@@ -69,7 +73,16 @@ export function createIpAddressRecognizer(): Recognizer {
           detector: 'ip-address',
         });
       }
-      for (const match of matchAllIn(ipv6Pattern, text, wordsHolding(text, text, [':']))) {
+      // ... and a `:` followed by at most four hex digits and another `:`.
+      const colonPair = (index: number): boolean => {
+        for (let offset = 1; offset <= 5; offset += 1) {
+          const code = text.charCodeAt(index + offset);
+          if (code === 58) return true;
+          if (!isHexCode(code)) return false;
+        }
+        return false;
+      };
+      for (const match of matchAllIn(ipv6Pattern, text, wordsHolding(text, text, [':'], colonPair))) {
         const value = text.slice(match.start, match.end);
         if (!isIPv6(value)) continue;
         if (/[0-9a-zA-Z:]/.test(text.charAt(match.start - 1)) || /[0-9a-zA-Z]/.test(text.charAt(match.end)))

@@ -11,7 +11,10 @@ function isHexCode(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
 }
 
-/** Every MAC match holds a `:`, `-` or `.` between two hex digits. */
+/**
+ * Every MAC match holds a separator followed by two hex digits and the same separator (`:` or
+ * `-`), or by four hex digits and another `.`.
+ */
 const macNeedles = [':', '-', '.'];
 
 /** MAC addresses: six colon- or dash-separated hex pairs, or Cisco's dotted `xxxx.xxxx.xxxx`. */
@@ -22,9 +25,14 @@ export function createMacAddressRecognizer(): Recognizer {
     scan(input: ScanInput): Finding[] {
       const { text } = input;
       const findings: Finding[] = [];
-      const betweenHex = (index: number): boolean =>
-        isHexCode(text.charCodeAt(index - 1)) && isHexCode(text.charCodeAt(index + 1));
-      for (const match of matchAllIn(macPattern, text, wordsHolding(text, text, macNeedles, betweenHex))) {
+      const startsGroup = (index: number): boolean => {
+        const separator = text.charCodeAt(index);
+        const width = separator === 46 ? 4 : 2;
+        for (let offset = 1; offset <= width; offset += 1)
+          if (!isHexCode(text.charCodeAt(index + offset))) return false;
+        return text.charCodeAt(index + width + 1) === separator;
+      };
+      for (const match of matchAllIn(macPattern, text, wordsHolding(text, text, macNeedles, startsGroup))) {
         const before = input.text.charAt(match.start - 1);
         const after = input.text.charAt(match.end);
         if (before === ':' || before === '-' || after === ':' || after === '-') continue;
