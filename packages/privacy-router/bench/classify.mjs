@@ -207,7 +207,9 @@ for (let run = 0; run < processes; run += 1) {
 const median = (values) => [...values].sort((left, right) => left - right)[Math.floor(values.length / 2)];
 const ours = sizes.map((_, index) => {
   const perProcess = runs.map((results) => results[index]);
-  const middle = [...perProcess].sort((left, right) => left.p99 - right.p99)[Math.floor(perProcess.length / 2)];
+  const middle = [...perProcess].sort((left, right) => left.p99 - right.p99)[
+    Math.floor(perProcess.length / 2)
+  ];
   return {
     ...middle,
     p50: median(perProcess.map((result) => result.p50)),
