@@ -8,7 +8,7 @@ import type { Recognizer, ScanInput } from '../recognizer.js';
 // A run of digit groups with phone-like separators, an optional +country prefix, parentheses
 // around an area code and an extension. Candidates are checked in code.
 const phonePattern = compileLinear(
-  String.raw`(?i)(?:\+|\b00)?\(?\d{1,15}\)?(?:[ .\-\u2011/]{1,2}\(?\d{1,10}\)?){0,5}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?\b`,
+  String.raw`(?i)(?:\+|\b00)?\(?\d{1,15}(?:\)?[ .\-\u2011/]{1,2}\(?\d{1,10}|\)\d{1,10}){0,5}\)?(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?\b`,
 );
 
 /** Context words (before the number, or right after it) that raise a phone candidate's score. */
@@ -33,8 +33,78 @@ export const phoneContextWords: readonly string[] = [
   'landline',
   'mob',
   'ph',
+  'my number',
+  'new number',
+  'your number',
+  'his number',
+  'her number',
+  'our number',
+  // The word for a phone in other languages (`tel` already covers telefon, telefono, telefone ...).
+  'tél',
+  'teléfono',
+  'celular',
+  'cellulare',
+  'móvil',
+  'portable',
+  'handy',
+  'tlf',
+  'puhelin',
+  'gsm',
+  'телефон',
+  'тел',
+  '電話',
+  '전화',
+  '电话',
+  'טלפון',
 ];
 const suffixContextWords = /^[\s,;:()-]*(?:office|fax|mobile|cell|home|work|phone|tel|direct|landline)\b/i;
+
+// A label right before the number: `Tel.`, `Ph:`, `T:`, `M` in a signature. (The context window
+// stops at `Tel. ` because `. ` ends a sentence; single capital letters count only here.)
+const labelWordBefore = /(?:^|[^\p{L}\p{N}])(?:tel|tél|tlf|ph|phone|mob|mobile|cell|fax)\.?\s?:?\s*\(?$/u;
+const labelLetterBefore = /(?:^|[^\p{L}\p{N}])[TMFPHWCOD]\.?\s?:?\s*\(?$/u;
+/(?:^|[^\p{L}\p{N}])(?:tel|tél|tlf|ph|phone|mob|mobile|cell|fax|[tmfphwcod]\.?:|[TMFPHWCOD])\.?\s?:?\s*\(?$/u;
+/**
+ * Words before a number that make it an identifier rather than a phone number (`Serial`,
+ * `Order`, `Invoice` ...): a phone-shaped national number after one of them needs phone context.
+ * A trailing space marks a whole word (`id ` does not match `idea`).
+ */
+export const nonPhoneContextWords: readonly string[] = [
+  'serial',
+  'order',
+  'invoice',
+  'isbn',
+  'issn',
+  'ticket',
+  'account',
+  'acct',
+  'sku',
+  'tracking',
+  'reference',
+  'ref ',
+  'ref.',
+  'ref#',
+  'batch',
+  'policy',
+  'claim',
+  'member',
+  'employee',
+  'licen',
+  'passport',
+  'routing',
+  'version',
+  'build',
+  'transaction',
+  'receipt',
+  'case ',
+  'id ',
+  'id:',
+  'po ',
+  'part ',
+  'model',
+  'patient',
+];
+const currencyNear = /[$€£¥₹]|\b(?:eur|usd|gbp|chf|sek|nok|dkk|pln|kr|zł|euros?|dollars?|pounds?)\b/i;
 
 const scoreCache = new Map<string, number>();
 
@@ -66,7 +136,35 @@ function baseScore(candidate: string, digits: string): number {
   if (digits.length === 10 || (digits.length === 11 && digits.startsWith('1'))) {
     if (parsePhoneNumberFromString(candidate, 'US')?.isValid()) return 0.6;
   }
-  return digits.length >= 7 && digits.length <= 13 ? 0.3 : 0;
+  if (digits.length < 7 || digits.length > 13) return 0;
+  return hasPhoneShape(candidate, digits) ? 0.5 : 0.3;
+}
+
+/**
+ * True for the national formats that are phone numbers far more often than anything else, even
+ * when the number is not assigned: the North American `(415) 555-2671` / `415-555-2671` /
+ * `415.555.2671`, an area code in parentheses (`(02) 5156 1464`, `(0564) 767 92 88`), a trunk
+ * `0` followed by groups (`0171 215 8485`, `04 92 21 06 22`, `090-488-5978`), and three or more
+ * groups of 2-4 digits with one separator (`38 93 68 80`, `48-703-10-13`, `909.250.647`).
+ * Thousands (`12.345.678`) near a currency are rejected by the caller; SSN-shaped `123-45-6789`
+ * and runs of years are not phone-shaped.
+ */
+function hasPhoneShape(candidate: string, digits: string): boolean {
+  if (digits.length < 8 || digits.length > 13) return false;
+  if (/^\d{3}-\d{2}-\d{4}$/.test(candidate) || /^\d{4}([ .-])\d{4}(?:\1\d{4})+$/.test(candidate))
+    return false;
+  if (/^(?:(?:19|20)\d\d[ .-]?)+$/.test(candidate)) return false;
+  if (/^(?:1[ .-]?)?(?:\(\d{3}\)[ -]?\d{3}[-. ]\d{4}|\d{3}([-. ])\d{3}\1\d{4})$/.test(candidate)) return true;
+  if (/^(?:[018][ -]?)?\(\d{1,5}\)[ -]?\d{2,10}(?:[ -]\d{2,8}){0,3}$/.test(candidate)) return true;
+  if (digits.length > 12) return false;
+  if (/^0\d{1,5}(?:([ .\-/])\d{2,8}(?:\1\d{2,8}){0,3}|-\d{2,4}(?: \d{2,4}){1,3})$/.test(candidate))
+    return digits.length >= 9 || candidate.includes(' ');
+  return /^\d{2,4}([ .-])\d{2,4}(?:\1\d{2,4}){1,3}$/.test(candidate);
+}
+
+/** `12 345 678`, `1.234.567`: digit groups of three after the first, as in amounts. */
+function looksLikeThousands(candidate: string): boolean {
+  return /^\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+$/.test(candidate);
 }
 
 /**
@@ -109,10 +207,31 @@ export function createPhoneRecognizer(): Recognizer {
           )
             continue;
           if (looksLikeNonPhone(number)) continue;
-          const base = cachedBaseScore(number, digits);
+          let base = cachedBaseScore(number, digits);
           if (base === 0) continue;
+          const national = !number.startsWith('+') && !number.startsWith('00');
+          // `12 345 678 €`: an amount, whatever its grouping.
+          if (
+            base === 0.5 &&
+            national &&
+            looksLikeThousands(number) &&
+            currencyNear.test(text.slice(Math.max(0, start - 12), Math.min(text.length, end + 12)))
+          )
+            base = 0.3;
           const separated = /[ .\-()\u2011/]/u.test(number.replace(/^\+/, ''));
-          const withContext = hasContext(lowerText, start, phoneContextWords) || labelAfter;
+          const withContext =
+            labelAfter ||
+            labelWordBefore.test(lowerText.slice(Math.max(0, start - 12), start)) ||
+            labelLetterBefore.test(text.slice(Math.max(0, start - 4), start)) ||
+            hasContext(lowerText, start, phoneContextWords);
+          // A phone-shaped number after `Order`, `Serial`, `Invoice` ... is an id unless a phone word is there too.
+          if (
+            base === 0.5 &&
+            !number.startsWith('+') &&
+            !withContext &&
+            hasContext(lowerText, start, nonPhoneContextWords)
+          )
+            base = 0.3;
           // A bare digit run is an id as often as a phone number: only with context.
           if (!separated && !candidate.startsWith('+') && !withContext) continue;
           // A number alone on its line (contact blocks, signatures) is likelier a phone number.
@@ -130,17 +249,21 @@ export function createPhoneRecognizer(): Recognizer {
   };
 }
 
+/** True if the number fills its line, or a `|`-delimited field of it (`Name | Company | number`). */
 function isAloneOnLine(text: string, start: number, end: number): boolean {
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
   const lineEndIndex = text.indexOf('\n', end);
   const lineEnd = lineEndIndex === -1 ? text.length : lineEndIndex;
-  return text.slice(lineStart, start).trim() === '' && text.slice(end, lineEnd).trim() === '';
+  const before = text.slice(lineStart, start).trimEnd();
+  const after = text.slice(end, lineEnd).trimStart();
+  return (before === '' || before.endsWith('|')) && (after === '' || after.startsWith('|'));
 }
 
 function looksLikeNonPhone(candidate: string): boolean {
   // ISO and numeric dates, times, dotted versions / IPs, money amounts
-  if (/^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}/.test(candidate)) return true;
+  if (/^[12]\d{3}[-/.]\d{1,2}[-/.]\d{1,2}/.test(candidate)) return true;
   if (/^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$/.test(candidate)) return true;
+  if (/^\d{1,2} \d{1,2} (?:19|20)\d\d$/.test(candidate)) return true;
   if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(candidate)) return true;
   if (/^\d+(?:\.\d+){1,2}$/.test(candidate) && candidate.length < 10) return true;
   if (/^\d{1,3}(?:,\d{3})+$/.test(candidate)) return true;
