@@ -242,6 +242,30 @@ const negativeTemplates = [
     (faker) =>
       `Serial ${faker.string.numeric(4)}-${faker.string.numeric(4)}-${faker.string.numeric(4)} failed the check.`,
   ],
+  [
+    'number list',
+    (faker) =>
+      `Open ports ${faker.helpers.arrayElements(['22', '80', '443', '3000', '5432', '6379', '8080', '8443', '9090'], 3).join(' ')} on the host.`,
+  ],
+  [
+    'number list',
+    (faker) => `The RGB value is ${faker.number.int(255)} ${faker.number.int(255)} ${faker.number.int(255)}.`,
+  ],
+  [
+    'number list',
+    (faker) =>
+      `Batch sizes ${faker.number.int({ min: 1, max: 9 }) * 100} ${faker.number.int({ min: 10, max: 99 }) * 10} ${faker.number.int({ min: 10, max: 99 }) * 10} worked best.`,
+  ],
+  [
+    'number list',
+    (faker) =>
+      `Scores this week: ${faker.number.int({ min: 10, max: 99 })} ${faker.number.int({ min: 10, max: 99 })} ${faker.number.int({ min: 10, max: 99 })} ${faker.number.int({ min: 10, max: 99 })}.`,
+  ],
+  [
+    'number list',
+    (faker) =>
+      `Allocated ${faker.number.int({ min: 100, max: 999 })} ${faker.number.int({ min: 100, max: 999 })} ${faker.number.int({ min: 100, max: 999 })} MB to the three workers.`,
+  ],
 ];
 
 /** Negatives per template (each with its own faker draws). */

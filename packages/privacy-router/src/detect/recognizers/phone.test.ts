@@ -26,7 +26,7 @@ describe('phone shapes without context', () => {
     expect(phones('I tried 0800 268 6905 twice.')).toEqual(['0800 268 6905']);
     expect(phones('Is 043 2342600 still the best way to get hold of you?')).toEqual(['043 2342600']);
     expect(phones('Send the confirmation to 34-923-61-26 as well.')).toEqual(['34-923-61-26']);
-    expect(phones('Update the record: 38 93 68 80 from now on.')).toEqual(['38 93 68 80']);
+    expect(phones('Update the record: 91 563 68 07 from now on.')).toEqual(['91 563 68 07']);
     expect(phones('Send the confirmation to 8 (985) 162-14-21 as well.')).toEqual(['8 (985) 162-14-21']);
     expect(phones('Update the CRM record for 光子 桑原: new number 061-966-3226.')).toEqual(['061-966-3226']);
   });
@@ -81,6 +81,20 @@ describe('numbers that are not phone numbers', () => {
       expect(phones(text), text).toEqual([]);
   });
 
+  it('rejects space-separated lists of numbers, and digit groups no North American number is written in', () => {
+    for (const text of [
+      'Open ports 80 9090 5432 on the host.',
+      'The RGB value is 159 223 198.',
+      'Scores this week: 78 45 75 19.',
+      'Allocated 871 683 506 MB to the three workers.',
+    ])
+      expect(phones(text), text).toEqual([]);
+    // The same digits as a North American number are one.
+    expect(phones('Send it to 809-090-5432 today.')).toEqual(['809-090-5432']);
+    // A space-separated number with a zero-led group or a mixed national grouping is one.
+    expect(phones('I tried 59 82 49 03 and 904 94 08 40 twice.')).toEqual(['59 82 49 03', '904 94 08 40']);
+  });
+
   it('rejects amounts in thousands next to a currency, however they are grouped', () => {
     expect(phones('Budget: 12 345 678 € for 2026.')).toEqual([]);
     expect(phones('Umsatz: EUR 12.345.678 im Jahr')).toEqual([]);
@@ -91,7 +105,7 @@ describe('numbers that are not phone numbers', () => {
     expect(phones('Order 0171 215 8485 shipped today.')).toEqual([]);
     expect(phones('Serial 2672-9162-1491 failed the check.')).toEqual([]);
     expect(phones('Serial 0083-6844-0810 failed the check.')).toEqual([]);
-    expect(phones('Customer ID 38 93 68 80 was merged.')).toEqual([]);
+    expect(phones('Customer ID 91 563 68 07 was merged.')).toEqual([]);
     expect(phones('Questions about your order? Call 0171 215 8485.')).toEqual(['0171 215 8485']);
   });
 

@@ -106,6 +106,9 @@ export const nonPhoneContextWords: readonly string[] = [
 ];
 const currencyNear = /[$€£¥₹]|\b(?:eur|usd|gbp|chf|sek|nok|dkk|pln|kr|zł|euros?|dollars?|pounds?)\b/i;
 
+/** Digit-group lengths a North American number is written in (`80 9090 5432` is not one). */
+const nanpGroups = new Set(['10', '3-3-4', '3-7', '6-4', '11', '1-10', '1-3-3-4', '1-3-7']);
+
 const scoreCache = new Map<string, number>();
 
 /** {@link baseScore} with a small cache (the same numbers recur across a conversation's turns). */
@@ -133,7 +136,15 @@ function baseScore(candidate: string, digits: string): number {
     // An explicit country prefix is a strong phone signal even when the number is not assigned.
     return parsed?.isPossible() || (digits.length >= 8 && digits.length <= 15) ? 0.5 : 0;
   }
-  if (digits.length === 10 || (digits.length === 11 && digits.startsWith('1'))) {
+  if (
+    (digits.length === 10 || (digits.length === 11 && digits.startsWith('1'))) &&
+    nanpGroups.has(
+      candidate
+        .match(/\d+/g)
+        ?.map((group) => group.length)
+        .join('-') ?? '',
+    )
+  ) {
     if (parsePhoneNumberFromString(candidate, 'US')?.isValid()) return 0.6;
   }
   if (digits.length < 7 || digits.length > 13) return 0;
@@ -159,7 +170,14 @@ function hasPhoneShape(candidate: string, digits: string): boolean {
   if (digits.length > 12) return false;
   if (/^0\d{1,5}(?:([ .\-/])\d{2,8}(?:\1\d{2,8}){0,3}|-\d{2,4}(?: \d{2,4}){1,3})$/.test(candidate))
     return digits.length >= 9 || candidate.includes(' ');
-  return /^\d{2,4}([ .-])\d{2,4}(?:\1\d{2,4}){1,3}$/.test(candidate);
+  if (/^\d{2,4}([.-])\d{2,4}(?:\1\d{2,4}){1,3}$/.test(candidate)) return true;
+  // With spaces the groups are also a list of numbers (`ports 80 443 8080`, `RGB 102 97 149`):
+  // only a group with a leading zero (`59 82 49 03`) or a mixed national grouping
+  // (`904 94 08 40`, `42 300 98 72`) makes them a phone number.
+  return (
+    /^\d{2,4}(?: \d{2,4}){2,4}$/.test(candidate) &&
+    (/ 0\d/.test(candidate) || /^(?:\d{3} \d{2}|\d{2} \d{3}|\d{3} \d{3}) \d{2} \d{2}$/.test(candidate))
+  );
 }
 
 /** `12 345 678`, `1.234.567`: digit groups of three after the first, as in amounts. */
