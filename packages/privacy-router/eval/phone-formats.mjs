@@ -322,7 +322,7 @@ export function generatePhoneFormatSet() {
     for (let index = 0; index < negativesPerTemplate; index += 1)
       items.push({
         id: `negative-${templateIndex}-${index}`,
-        locale: 'en_US',
+        locale: null,
         kind: 'negative',
         subkind,
         text: template(englishFaker),
@@ -360,6 +360,8 @@ export function evaluatePhoneFormats(items, predict) {
   };
   for (const item of items) {
     const found = predict(item.text).filter((finding) => finding.type === 'PHONE');
+    if (item.kind === 'negative' && !groups.kind.has('negative'))
+      groups.kind.set('negative', { tp: 0, fp: 0, fn: 0 });
     for (const phone of item.phones) {
       const { first, last } = digitBounds(item.text, phone.start, phone.end);
       const hit = found.some((finding) => finding.start <= first && finding.end >= last);
@@ -382,12 +384,12 @@ export function evaluatePhoneFormats(items, predict) {
     }
     for (const finding of found) {
       if (item.phones.some((phone) => finding.start < phone.end && phone.start < finding.end)) continue;
-      for (const [group, key] of [
+      const groupsOfItem = [
         ['overall', 'PHONE'],
-        ['locale', item.locale],
         ['kind', item.kind],
-      ])
-        add(group, key, 'fp');
+      ];
+      if (item.kind !== 'negative') groupsOfItem.push(['locale', item.locale]);
+      for (const [group, key] of groupsOfItem) add(group, key, 'fp');
       if (item.kind === 'negative') add('negative', item.subkind, 'fp');
       errors.push({
         id: item.id,

@@ -43,6 +43,11 @@ describe('phone labels', () => {
     expect(phones('Tel. 4155550123')).toEqual(['4155550123']);
     expect(phones('--\nJane Roe\nT: 1234 56789\nW: www.example.com')).toEqual(['1234 56789']);
     expect(phones('Kind regards,\nMack Schuppe\nM 055 2595 0805')).toEqual(['055 2595 0805']);
+    expect(phones('Tél. : 4155550123, fax: 4155550124, Tel.: 4155550125')).toEqual([
+      '4155550123',
+      '4155550124',
+      '4155550125',
+    ]);
   });
 
   it('counts the word for a phone in other languages', () => {
@@ -56,6 +61,7 @@ describe('phone labels', () => {
   it('does not take a lower-case letter or a letter inside a word for a label', () => {
     expect(phones('plan m 12345678 and item 12345678')).toEqual([]);
     expect(phones('IT 12345678')).toEqual([]);
+    expect(phones('hotel 12345678 and Motel: 12345678')).toEqual([]);
   });
 
   it('finds a number that fills a `|`-delimited field of a contact line', () => {

@@ -61,9 +61,30 @@ const suffixContextWords = /^[\s,;:()-]*(?:office|fax|mobile|cell|home|work|phon
 
 // A label right before the number: `Tel.`, `Ph:`, `T:`, `M` in a signature. (The context window
 // stops at `Tel. ` because `. ` ends a sentence; single capital letters count only here.)
-const labelWordBefore = /(?:^|[^\p{L}\p{N}])(?:tel|tél|tlf|ph|phone|mob|mobile|cell|fax)\.?\s?:?\s*\(?$/u;
-const labelLetterBefore = /(?:^|[^\p{L}\p{N}])[TMFPHWCOD]\.?\s?:?\s*\(?$/u;
-/(?:^|[^\p{L}\p{N}])(?:tel|tél|tlf|ph|phone|mob|mobile|cell|fax|[tmfphwcod]\.?:|[TMFPHWCOD])\.?\s?:?\s*\(?$/u;
+const labelWords = new Set(['tel', 'tél', 'tlf', 'ph', 'phone', 'mob', 'mobile', 'cell', 'fax']);
+const labelLetters = 'TMFPHWCOD';
+
+function isLetterOrDigit(character: string): boolean {
+  return /[\p{L}\p{N}]/u.test(character);
+}
+
+/** True if a phone label (`Tel.`, `ph:`, `T:`, `M`) ends right before `start`: a few characters walked back, no copy. */
+function hasLabelBefore(text: string, lowerText: string, start: number): boolean {
+  let index = start - 1;
+  while (index >= 0 && index > start - 4 && (text[index] === ' ' || text[index] === '(')) index -= 1;
+  if (text[index] === ':') {
+    index -= 1;
+    if (text[index] === ' ') index -= 1;
+  }
+  if (text[index] === '.') index -= 1;
+  const wordEnd = index + 1;
+  while (index >= 0 && wordEnd - index <= 7 && /\p{L}/u.test(text[index] ?? '')) index -= 1;
+  const wordStart = index + 1;
+  if (wordStart === wordEnd || wordEnd - wordStart > 6) return false;
+  if (index >= 0 && isLetterOrDigit(text[index] ?? '')) return false;
+  if (wordEnd - wordStart === 1) return labelLetters.includes(text[wordStart] ?? '');
+  return labelWords.has(lowerText.slice(wordStart, wordEnd));
+}
 /**
  * Words before a number that make it an identifier rather than a phone number (`Serial`,
  * `Order`, `Invoice` ...): a phone-shaped national number after one of them needs phone context.
@@ -109,6 +130,25 @@ const currencyNear = /[$€£¥₹]|\b(?:eur|usd|gbp|chf|sek|nok|dkk|pln|kr|zł|
 /** Digit-group lengths a North American number is written in (`80 9090 5432` is not one). */
 const nanpGroups = new Set(['10', '3-3-4', '3-7', '6-4', '11', '1-10', '1-3-3-4', '1-3-7']);
 
+const sixDigitGroups = /(?:^|\D)\d\d[ .-]\d\d[ .-]\d\d(?:\D|$)/;
+
+/**
+ * The regions to match: those of seven digits or more, plus a lone six-digit region written as
+ * `33 93 31` (a local number, reported only with a phone word; lone, so that six-digit numbers
+ * do not widen the regions of longer ones and cost every text a longer match).
+ */
+function phoneRegions(text: string): { start: number; end: number }[] {
+  const regions: { start: number; end: number }[] = digitRegions(text, 7, 16);
+  let sixDigits: { start: number; end: number }[] | undefined;
+  for (const region of digitRegions(text, 6, 16))
+    if (region.digits === 6 && sixDigitGroups.test(text.slice(region.start, region.end))) {
+      sixDigits ??= [];
+      sixDigits.push(region);
+    }
+  if (sixDigits === undefined) return regions;
+  return [...regions, ...sixDigits].sort((left, right) => left.start - right.start);
+}
+
 const scoreCache = new Map<string, number>();
 
 /** {@link baseScore} with a small cache (the same numbers recur across a conversation's turns). */
@@ -147,7 +187,7 @@ function baseScore(candidate: string, digits: string): number {
   ) {
     if (parsePhoneNumberFromString(candidate, 'US')?.isValid()) return 0.6;
   }
-  if (digits.length < 7 || digits.length > 13) return 0;
+  if (digits.length < 6 || digits.length > 13) return 0;
   return hasPhoneShape(candidate, digits) ? 0.5 : 0.3;
 }
 
@@ -201,7 +241,7 @@ export function createPhoneRecognizer(): Recognizer {
     scan(input: ScanInput): Finding[] {
       const { text, lowerText } = input;
       const findings: Finding[] = [];
-      for (const region of digitRegions(text, 7, 16)) {
+      for (const region of phoneRegions(text)) {
         for (const match of matchAllIn(phonePattern, text, [region])) {
           let start = match.start;
           const end = match.end;
@@ -213,7 +253,7 @@ export function createPhoneRecognizer(): Recognizer {
           }
           const number = candidate.replace(/\s?(?:x|ext\.?|extension)\s?\d{1,6}$/i, '');
           const digits = number.replace(/\D/g, '');
-          if (digits.length < 7 || digits.length > 15) continue;
+          if (digits.length < 6 || digits.length > 15) continue;
           const before = text.charAt(start - 1);
           const after = text.charAt(end);
           const labelAfter = suffixContextWords.test(text.slice(end, end + 20));
@@ -239,9 +279,10 @@ export function createPhoneRecognizer(): Recognizer {
           const separated = /[ .\-()\u2011/]/u.test(number.replace(/^\+/, ''));
           const withContext =
             labelAfter ||
-            labelWordBefore.test(lowerText.slice(Math.max(0, start - 12), start)) ||
-            labelLetterBefore.test(text.slice(Math.max(0, start - 4), start)) ||
-            hasContext(lowerText, start, phoneContextWords);
+            hasContext(lowerText, start, phoneContextWords) ||
+            hasLabelBefore(text, lowerText, start);
+          // Six digits (`call 33 93 31`, a local number) only in three groups and with a phone word.
+          if (digits.length === 6 && !(withContext && /^\d\d[ .-]\d\d[ .-]\d\d$/.test(number))) continue;
           // A phone-shaped number after `Order`, `Serial`, `Invoice` ... is an id unless a phone word is there too.
           if (
             base === 0.5 &&
