@@ -31,6 +31,14 @@ describe('phone shapes without context', () => {
     expect(phones('Update the CRM record for 光子 桑原: new number 061-966-3226.')).toEqual(['061-966-3226']);
   });
 
+  it('finds international numbers with the trunk 0 in parentheses', () => {
+    expect(phones('Our London desk: +44 (0)20 7946 0958, Paris +33 (0)1 23 45 67 89.')).toEqual([
+      '+44 (0)20 7946 0958',
+      '+33 (0)1 23 45 67 89',
+    ]);
+    expect(phones('Please send the papers to +49(0)30 1234567 by Monday.')).toEqual(['+49(0)30 1234567']);
+  });
+
   it('takes the area code in parentheses when no space follows it', () => {
     expect(phones('Phone: (795)442-4728 x570')).toEqual(['(795)442-4728 x570']);
     expect(phones('ring the hotline ((959)238-38-27).')).toEqual(['(959)238-38-27']);

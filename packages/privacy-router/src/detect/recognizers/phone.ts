@@ -6,9 +6,9 @@ import { compileLinear, matchAllIn } from '../linear-regex.js';
 import type { Recognizer, ScanInput } from '../recognizer.js';
 
 // A run of digit groups with phone-like separators, an optional +country prefix, parentheses
-// around an area code and an extension. Candidates are checked in code.
+// around an area code (also without a space after them) or a trunk `(0)`, and an extension. Candidates are checked in code.
 const phonePattern = compileLinear(
-  String.raw`(?i)(?:\+|\b00)?\(?\d{1,15}(?:\)?[ .\-\u2011/]{1,2}\(?\d{1,10}|\)\d{1,10}){0,5}\)?(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?\b`,
+  String.raw`(?i)(?:\+|\b00)?\(?\d{1,15}(?: ?\(0\) ?\d{1,10}|\)?[ .\-\u2011/]{1,2}\(?\d{1,10}|\)\d{1,10}){0,5}\)?(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?\b`,
 );
 
 /** Context words (before the number, or right after it) that raise a phone candidate's score. */
@@ -170,7 +170,9 @@ function cachedBaseScore(candidate: string, digits: string): number {
  */
 function baseScore(candidate: string, digits: string): number {
   if (candidate.startsWith('+') || /^00[1-9]/.test(candidate)) {
-    const international = candidate.startsWith('00') ? `+${candidate.slice(2)}` : candidate;
+    // `+44 (0)20 7946 0958`: the trunk 0 in parentheses is not dialled from abroad.
+    const withoutTrunk = candidate.replace(/ ?\(0\) ?/, ' ');
+    const international = withoutTrunk.startsWith('00') ? `+${withoutTrunk.slice(2)}` : withoutTrunk;
     const parsed = parsePhoneNumberFromString(international);
     if (parsed?.isValid()) return 0.6;
     // An explicit country prefix is a strong phone signal even when the number is not assigned.
