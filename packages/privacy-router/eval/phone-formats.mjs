@@ -428,7 +428,7 @@ export function phoneFormatSection(predict) {
     negativeLines.push(`| ${key} | ${entry.tp + entry.fp} | ${entry.tp} | ${entry.fp} |`);
   const markdown = [
     `### Phone-format set (eval/phone-formats.mjs: @faker-js/faker ${fakerVersion}, seed ${phoneFormatSeed}, ${Object.keys(phoneLocales).length} locales, ${positives} phone sentences, ${negatives} near-miss negatives)`,
-    `Span-level: a phone is found when one PHONE finding covers all its digits. Independent of the presidio set (generated here, never tuned against its held-out half).`,
+    `Span-level: a phone is found when one PHONE finding covers all its digits. Independent of the presidio set, but the phone rules were written while looking at this set's errors: in-sample (see Data and method).`,
     rowsOf(groups.overall, 'type'),
     `By template kind (\`context\`: English context words; \`local-label\`: the locale's own label such as \`Telefon:\`; \`bare\`: no context word; \`signature\`: signatures and contact blocks; \`negative\`: near misses, false positives only):`,
     rowsOf(groups.kind, 'kind'),
