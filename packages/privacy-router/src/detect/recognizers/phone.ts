@@ -228,13 +228,18 @@ function looksLikeThousands(candidate: string): boolean {
 }
 
 /**
- * Phone numbers in two tiers. Strict: libphonenumber-js (full metadata) validates the number
- * for its country (international `+`/`00` form) or as a US number: 0.6; an international number
- * of a possible length: 0.5. Loose: 7-13 digits in phone-like groups: 0.3; a number alone on its
- * line (contact blocks, signatures) gets +0.25. Context words before the number (`phone`, `call`, `fax` ...) or a label right
- * after it (`office`, `fax`, `mobile` ...) add 0.35, so a loose candidate needs context to be
- * reported. Dates, times, IP-like and version-like dotted numbers, and bare digit runs without
- * context are rejected.
+ * Phone numbers in three tiers. Valid: libphonenumber-js (full metadata) validates the number
+ * for its country (international `+`/`00` form, also with a trunk `(0)`) or, in a North American
+ * grouping, as a US number: 0.6. Shaped: an international number of a possible length, or a
+ * national format that is rarely anything else ({@link hasPhoneShape}: `(415) 555-2671`,
+ * `(02) 5156 1464`, `0171 215 8485`, `48-703-10-13`): 0.5, reported without context, unless an
+ * id word (`Order`, `Serial`, `ID` ...) precedes it or a currency is next to an amount-shaped one.
+ * Loose: 6-13 digits in other phone-like groups: 0.3. A number alone on its line or in a
+ * `|`-delimited field gets +0.25; context words before the number (`phone`, `call`, `Telefon`,
+ * `電話` ...), a label right before it (`Tel.`, `T:`, `M`) or right after it (`office`, `fax`,
+ * `mobile` ...) add 0.35, so a loose candidate needs context to be reported. Dates, times, IP-like
+ * and version-like dotted numbers, and bare digit runs without context are rejected; six digits
+ * only as `33 93 31` after a phone word.
  */
 export function createPhoneRecognizer(): Recognizer {
   return {
