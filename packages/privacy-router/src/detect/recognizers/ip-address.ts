@@ -45,6 +45,10 @@ export function createIpAddressRecognizer(): Recognizer {
     scan(input: ScanInput): Finding[] {
       const { text, lowerText } = input;
       const findings: Finding[] = [];
+      const add = (start: number, end: number): void => {
+        const score = boostedScore(0.6, hasContext(lowerText, start, ipContextWords));
+        findings.push({ type: 'IP_ADDRESS', start, end, score, detector: 'ip-address' });
+      };
       // Every IPv4 match holds a `.` between digits; every IPv6 match a `:`.
       const betweenDigits = (index: number): boolean =>
         isDigitCode(text.charCodeAt(index - 1)) && isDigitCode(text.charCodeAt(index + 1));
@@ -64,14 +68,7 @@ export function createIpAddressRecognizer(): Recognizer {
           )
         )
           continue;
-        const score = boostedScore(0.6, hasContext(lowerText, match.start, ipContextWords));
-        findings.push({
-          type: 'IP_ADDRESS',
-          start: match.start,
-          end: match.end,
-          score,
-          detector: 'ip-address',
-        });
+        add(match.start, match.end);
       }
       // ... and a `:` followed by at most four hex digits and another `:`.
       const colonPair = (index: number): boolean => {
@@ -89,14 +86,7 @@ export function createIpAddressRecognizer(): Recognizer {
           continue;
         const groups = value.split(':').filter((group) => group.length > 0).length;
         if (groups < 3 && value !== '::1') continue;
-        const score = boostedScore(0.6, hasContext(lowerText, match.start, ipContextWords));
-        findings.push({
-          type: 'IP_ADDRESS',
-          start: match.start,
-          end: match.end,
-          score,
-          detector: 'ip-address',
-        });
+        add(match.start, match.end);
       }
       return findings;
     },

@@ -102,6 +102,33 @@ export function createChatToResponsesStream(request: JsonRecord): Transform {
     open = item;
     return item;
   };
+  /**
+   * The open item of `kind` (a message or a reasoning item with one content part), and the events
+   * that close the previous item and announce a new one when it was not open.
+   */
+  const openContent = (
+    kind: 'message' | 'reasoning',
+    idPrefix: string,
+    part: Record<string, unknown>,
+  ): { item: OpenItem; events: string } => {
+    if (open !== undefined && open.kind === kind) return { item: open, events: '' };
+    let events = close(open);
+    const item = openItem(kind, responsesId(idPrefix, meta.id, `_${output.length}`));
+    events +=
+      send({
+        type: 'response.output_item.added',
+        output_index: item.outputIndex,
+        item: output[item.outputIndex],
+      }) +
+      send({
+        type: 'response.content_part.added',
+        item_id: item.id,
+        output_index: item.outputIndex,
+        content_index: 0,
+        part,
+      });
+    return { item, events };
+  };
   const sink: ChatStreamSink = {
     start(start) {
       meta = { id: start.id, created: start.created, model: start.model };
@@ -109,28 +136,14 @@ export function createChatToResponsesStream(request: JsonRecord): Transform {
       return send({ type: 'response.created', response }) + send({ type: 'response.in_progress', response });
     },
     text(text) {
-      let result = '';
-      let item = open;
-      if (item?.kind !== 'message') {
-        result += close(item);
-        item = openItem('message', responsesId('msg', meta.id, `_${output.length}`));
-        result +=
-          send({
-            type: 'response.output_item.added',
-            output_index: item.outputIndex,
-            item: output[item.outputIndex],
-          }) +
-          send({
-            type: 'response.content_part.added',
-            item_id: item.id,
-            output_index: item.outputIndex,
-            content_index: 0,
-            part: { type: 'output_text', text: '', annotations: [] },
-          });
-      }
+      const { item, events } = openContent('message', 'msg', {
+        type: 'output_text',
+        text: '',
+        annotations: [],
+      });
       item.text += text;
       return (
-        result +
+        events +
         send({
           type: 'response.output_text.delta',
           item_id: item.id,
@@ -142,28 +155,10 @@ export function createChatToResponsesStream(request: JsonRecord): Transform {
       );
     },
     reasoning(text) {
-      let result = '';
-      let item = open;
-      if (item?.kind !== 'reasoning') {
-        result += close(item);
-        item = openItem('reasoning', responsesId('rs', meta.id, `_${output.length}`));
-        result +=
-          send({
-            type: 'response.output_item.added',
-            output_index: item.outputIndex,
-            item: output[item.outputIndex],
-          }) +
-          send({
-            type: 'response.content_part.added',
-            item_id: item.id,
-            output_index: item.outputIndex,
-            content_index: 0,
-            part: { type: 'reasoning_text', text: '' },
-          });
-      }
+      const { item, events } = openContent('reasoning', 'rs', { type: 'reasoning_text', text: '' });
       item.text += text;
       return (
-        result +
+        events +
         send({
           type: 'response.reasoning_text.delta',
           item_id: item.id,
