@@ -3,6 +3,7 @@ import {
   isRecord,
   type JsonRecord,
   type TranslationResult,
+  toolResultForChat,
   translating,
   UntranslatableContent,
 } from './translation-result.js';
@@ -83,15 +84,8 @@ function userMessages(content: unknown, where: string): JsonRecord[] {
     else if (block.type === 'tool_result') {
       const callId = String(block.tool_use_id ?? '');
       const result = toolResultContent(block.content, `${at}.content`);
-      let text = result.text;
-      if (result.images.length > 0) {
-        const count = result.images.length === 1 ? 'image' : `${result.images.length} images`;
-        if (text === '') text = `(the result is the ${count} in the next user message)`;
-        toolImages.push(
-          { type: 'text', text: `Result of tool call ${callId} (${count}):` },
-          ...result.images,
-        );
-      }
+      const { text, imageParts } = toolResultForChat(callId, result.text, result.images);
+      toolImages.push(...imageParts);
       toolMessages.push({
         role: 'tool',
         tool_call_id: callId,

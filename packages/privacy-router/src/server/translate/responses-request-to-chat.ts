@@ -3,6 +3,7 @@ import {
   isRecord,
   type JsonRecord,
   type TranslationResult,
+  toolResultForChat,
   translating,
   UntranslatableContent,
 } from './translation-result.js';
@@ -121,15 +122,8 @@ function inputMessages(input: unknown): JsonRecord[] {
     if (type === 'function_call_output') {
       const callId = String(item.call_id ?? '');
       const output = outputContent(item.output, where);
-      let text = output.text;
-      if (output.images.length > 0) {
-        const count = output.images.length === 1 ? 'image' : `${output.images.length} images`;
-        if (text === '') text = `(the result is the ${count} in the next user message)`;
-        pendingImages.push(
-          { type: 'text', text: `Result of tool call ${callId} (${count}):` },
-          ...output.images,
-        );
-      }
+      const { text, imageParts } = toolResultForChat(callId, output.text, output.images);
+      pendingImages.push(...imageParts);
       messages.push({ role: 'tool', tool_call_id: callId, content: text });
       return;
     }

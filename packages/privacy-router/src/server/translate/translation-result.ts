@@ -46,3 +46,22 @@ export function parseToolArguments(text: unknown): JsonRecord {
     return { arguments: text };
   }
 }
+
+/**
+ * A tool result with images, for a chat provider: a chat `tool` message carries text only, so the
+ * images travel in the user message after the tool messages, behind a text part naming the call.
+ * Returns the `tool` message's text (a pointer to the images when the result had no text) and the
+ * parts for that user message (none without images).
+ */
+export function toolResultForChat(
+  callId: string,
+  text: string,
+  images: readonly JsonRecord[],
+): { text: string; imageParts: JsonRecord[] } {
+  if (images.length === 0) return { text, imageParts: [] };
+  const count = images.length === 1 ? 'image' : `${images.length} images`;
+  return {
+    text: text === '' ? `(the result is the ${count} in the next user message)` : text,
+    imageParts: [{ type: 'text', text: `Result of tool call ${callId} (${count}):` }, ...images],
+  };
+}
